@@ -1,0 +1,262 @@
+"""Segments and templates → `.pot`; `.pot` + `.po` → updated `.po` that loses nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import polib
+from babel.messages.extract import extract as babel_extract
+
+from pipeline.errors import CatalogError, TemplateError
+from pipeline.locales import locale_info
+from pipeline.po import generate_po, parse_po
+from pipeline.segments import Segment
+
+UI_DOMAIN = "ui"
+TEMPLATE_KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
+_PLACEHOLDER = re.compile(r"%\([A-Za-z_][A-Za-z0-9_]*\)[sdifr]|%[sdif]")
+
+
+@dataclass(frozen=True)
+class UIString:
+    """One string found in a template."""
+
+    msgid: str
+    plural: str
+    path: Path
+    line: int
+    comments: tuple[str, ...]
+
+
+def now_stamp() -> str:
+    """The current time as gettext writes it, from SOURCE_DATE_EPOCH when set."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = (
+        dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+        if epoch and epoch.isdigit()
+        else dt.datetime.now(dt.timezone.utc)
+    )
+    return moment.strftime("%Y-%m-%d %H:%M+0000")
+
+
+def _relative(root: Path, path: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def new_catalog(project: str, creation: str) -> polib.POFile:
+    """An empty template with gettext's usual header."""
+    catalog = polib.POFile(wrapwidth=79)
+    catalog.metadata = {
+        "Project-Id-Version": project,
+        "Report-Msgid-Bugs-To": "",
+        "POT-Creation-Date": creation,
+        "PO-Revision-Date": "YEAR-MO-DA HO:MI+ZONE",
+        "Last-Translator": "FULL NAME <EMAIL@ADDRESS>",
+        "Language-Team": "LANGUAGE <LL@li.org>",
+        "Language": "",
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+    }
+    catalog.header_lines = [f"# Translations template for {project}.", "#"]  # type: ignore[attr-defined]
+    catalog.metadata_is_fuzzy = True
+    return catalog
+
+
+def article_template(root: Path, slug: str, segments: Iterable[Segment], creation: str) -> polib.POFile:
+    """The `.pot` of one article: identical texts share one entry."""
+    catalog = new_catalog(slug, creation)
+    by_id: dict[str, polib.POEntry] = {}
+    for segment in segments:
+        entry = by_id.get(segment.text)
+        if entry is None:
+            entry = polib.POEntry(msgid=segment.text, msgstr="", comment=segment.comment)
+            entry.occurrences = [(_relative(root, segment.path), "")]
+            by_id[segment.text] = entry
+            catalog.append(entry)
+        elif segment.comment not in entry.comment.split("\n"):
+            entry.comment += "\n" + segment.comment
+    return catalog
+
+
+def extract_templates(root: Path, templates: Iterable[Path]) -> list[UIString]:
+    """Every translatable string of the Jinja2 templates, by Babel's Jinja2 extractor."""
+    found: list[UIString] = []
+    options = {"extensions": "jinja2.ext.i18n", "trimmed": "true"}
+    for path in templates:
+        try:
+            with path.open("rb") as handle:
+                for line, message, comments, _context in babel_extract(
+                    "jinja2.ext:babel_extract", handle, TEMPLATE_KEYWORDS,
+                    comment_tags=("Translators:",), options=options,
+                ):
+                    singular, plural = (message[0], message[1]) if isinstance(message, tuple) else (message, "")
+                    found.append(UIString(singular, plural or "", path, line, tuple(comments)))
+        except Exception as exc:  # the Jinja2 extractor raises TemplateSyntaxError
+            line = getattr(exc, "lineno", 1) or 1
+            raise TemplateError(path, line, f"cannot extract strings: {getattr(exc, 'message', exc)}") from None
+    return found
+
+
+def ui_template(root: Path, strings: Iterable[UIString], creation: str) -> polib.POFile:
+    """The `ui.pot` with every template string, python-format flagged."""
+    catalog = new_catalog(UI_DOMAIN, creation)
+    by_id: dict[str, polib.POEntry] = {}
+    for item in strings:
+        ref = (_relative(root, item.path), "")
+        entry = by_id.get(item.msgid)
+        if entry is None:
+            entry = polib.POEntry(msgid=item.msgid, msgstr="", msgid_plural=item.plural)
+            if item.plural:
+                entry.msgstr_plural = {0: "", 1: ""}
+            if _PLACEHOLDER.search(item.msgid + item.plural):
+                entry.flags.append("python-format")
+            entry.comment = "\n".join(item.comments)
+            by_id[item.msgid] = entry
+            catalog.append(entry)
+        if ref not in entry.occurrences:
+            entry.occurrences.append(ref)
+    for entry in catalog:
+        entry.occurrences.sort()
+    return catalog
+
+
+def with_stable_date(catalog: polib.POFile, path: Path, key: str = "POT-Creation-Date") -> polib.POFile:
+    """Keep the old creation date when nothing but the date would change."""
+    if "SOURCE_DATE_EPOCH" in os.environ or not path.exists():
+        return catalog
+    try:
+        old = parse_po(path)
+    except CatalogError:
+        return catalog
+    old_date = old.metadata.get(key)
+    if not old_date:
+        return catalog
+    fresh_date = catalog.metadata[key]
+    catalog.metadata[key] = old_date
+    if generate_po(catalog) != generate_po(old):
+        catalog.metadata[key] = fresh_date
+    return catalog
+
+
+def new_po(template: polib.POFile, lang: str, domain: str) -> polib.POFile:
+    """A fresh translation of `template` into `lang` with a correct header."""
+    info = locale_info(lang)
+    catalog = polib.POFile(wrapwidth=79)
+    catalog.header_lines = [  # type: ignore[attr-defined]
+        f"# {info.english_name} translation of {domain}.",
+        "#",
+    ]
+    catalog.metadata = {
+        "Project-Id-Version": template.metadata.get("Project-Id-Version", domain),
+        "Report-Msgid-Bugs-To": "",
+        "POT-Creation-Date": template.metadata.get("POT-Creation-Date", now_stamp()),
+        "PO-Revision-Date": now_stamp(),
+        "Last-Translator": "",
+        "Language-Team": info.english_name,
+        "Language": lang,
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "Plural-Forms": info.plural_forms,
+    }
+    return merge(catalog, template, lang)
+
+
+def _similar_index(entries: list[polib.POEntry]) -> tuple[list[str], list[polib.POEntry]]:
+    usable = [e for e in entries if e.msgid and _translated(e)]
+    return [e.msgid for e in usable], usable
+
+
+def _translated(entry: polib.POEntry) -> bool:
+    if entry.msgid_plural:
+        return any(entry.msgstr_plural.values())
+    return bool(entry.msgstr)
+
+
+def merge(po: polib.POFile, template: polib.POFile, lang: str | None = None,
+          fuzzy_matching: bool = True) -> polib.POFile:
+    """Update `po` to the messages of `template`: exact reuse, fuzzy guesses, obsolete kept.
+
+    Nothing translated is ever lost: a translation whose message vanished is kept as
+    an obsolete (`#~`) entry and revived when the message comes back.
+    """
+    from rapidfuzz import fuzz, process
+
+    lang = lang or po.metadata.get("Language", "")
+    nplurals = locale_info(lang).nplurals if lang else 2
+    old: dict[tuple[str | None, str], polib.POEntry] = {}
+    for entry in po:
+        key = (entry.msgctxt, entry.msgid)
+        if entry.msgid and (key not in old or not entry.obsolete):
+            old[key] = entry
+    used: set[tuple[str | None, str]] = set()
+    choices, candidates = _similar_index(list(old.values()))
+
+    result = polib.POFile(wrapwidth=79)
+    result.header_lines = getattr(po, "header_lines", [])  # type: ignore[attr-defined]
+    result.metadata = dict(po.metadata)
+    result.metadata_is_fuzzy = po.metadata_is_fuzzy
+    if "POT-Creation-Date" in template.metadata:
+        result.metadata["POT-Creation-Date"] = template.metadata["POT-Creation-Date"]
+
+    for tentry in template:
+        if not tentry.msgid or tentry.obsolete:
+            continue
+        entry = polib.POEntry(
+            msgid=tentry.msgid, msgctxt=tentry.msgctxt, msgid_plural=tentry.msgid_plural,
+            comment=tentry.comment, occurrences=list(tentry.occurrences),
+            flags=[f for f in tentry.flags if f != "fuzzy"],
+        )
+        key = (tentry.msgctxt, tentry.msgid)
+        previous = old.get(key)
+        fuzzy = False
+        if previous is None and fuzzy_matching and choices:
+            best = process.extractOne(
+                tentry.msgid, choices, scorer=fuzz.ratio, score_cutoff=60,
+            )
+            if best is not None:
+                previous = candidates[best[2]]
+                fuzzy = True
+        if previous is not None:
+            used.add((previous.msgctxt, previous.msgid))
+            entry.tcomment = previous.tcomment
+            entry.msgstr = previous.msgstr
+            entry.msgstr_plural = dict(previous.msgstr_plural)
+            if fuzzy or "fuzzy" in previous.flags:
+                entry.flags.insert(0, "fuzzy")
+                if fuzzy:
+                    entry.previous_msgid = previous.msgid
+                    entry.previous_msgctxt = previous.msgctxt
+                else:
+                    entry.previous_msgid = previous.previous_msgid
+                    entry.previous_msgctxt = previous.previous_msgctxt
+            for flag in previous.flags:
+                if flag.startswith("no-") and flag not in entry.flags:
+                    entry.flags.append(flag)
+        if entry.msgid_plural:
+            entry.msgstr_plural = {
+                i: entry.msgstr_plural.get(i, "") for i in range(nplurals)
+            }
+        result.append(entry)
+
+    current = {(e.msgctxt, e.msgid) for e in result}
+    for key, entry in old.items():
+        if key in used or key in current or not _translated(entry):
+            continue
+        gone = polib.POEntry(
+            msgid=entry.msgid, msgctxt=entry.msgctxt, msgid_plural=entry.msgid_plural,
+            msgstr=entry.msgstr, tcomment=entry.tcomment, flags=list(entry.flags),
+            previous_msgid=entry.previous_msgid, obsolete=True,
+        )
+        gone.msgstr_plural = dict(entry.msgstr_plural)
+        result.append(gone)
+    return result

@@ -1,0 +1,148 @@
+"""The `pipeline` command line: a thin adapter over the stages, and the only printer."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from pipeline.config import Config, find_project, load_config
+from pipeline.errors import PipelineError
+from pipeline.fsutil import project_lock
+
+
+def _config(ctx: click.Context) -> Config:
+    project = ctx.obj.get("project") if ctx.obj else None
+    root = Path(project) if project else find_project(Path.cwd())
+    return load_config(root)
+
+
+def _report(changes: Sequence[object], verb: str) -> None:
+    for change in changes:
+        if getattr(change, "changed", False):
+            click.echo(f"{verb} {_rel(getattr(change, 'path'))}")
+
+
+def _rel(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--project", type=click.Path(file_okay=False, exists=True),
+              help="Project folder (default: nearest pyproject.toml with [tool.pipeline]).")
+@click.version_option(package_name="health-handouts", prog_name="pipeline")
+@click.pass_context
+def cli(ctx: click.Context, project: str | None) -> None:
+    """Turn Markdown health articles into translated HTML pages and PDF handouts."""
+    ctx.ensure_object(dict)
+    ctx.obj["project"] = project
+
+
+@cli.command()
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if a .pot is stale.")
+@click.pass_context
+def extract(ctx: click.Context, check: bool) -> None:
+    """Extract sources and templates into locales/*.pot."""
+    from pipeline import project
+
+    config = _config(ctx)
+    with project_lock(config.root):
+        changes = project.extract(config, check=check)
+    if check:
+        stale = [c for c in changes if c.changed]
+        for change in stale:
+            click.echo(f"{_rel(change.path)}:1: stale: run 'pipeline extract'", err=True)
+        ctx.exit(1 if stale else 0)
+    _report(changes, "wrote")
+
+
+@cli.command()
+@click.argument("lang")
+@click.pass_context
+def init(ctx: click.Context, lang: str) -> None:
+    """Create locales/LANG/LC_MESSAGES/*.po for a new language."""
+    from pipeline import project
+
+    config = _config(ctx)
+    with project_lock(config.root):
+        changes = project.init(config, lang)
+    _report(changes, "created")
+    if lang not in config.languages:
+        click.echo(f"note: add \"{lang}\" to [tool.pipeline] languages in pyproject.toml to build it")
+
+
+@cli.command()
+@click.option("--lang", "langs", multiple=True, help="Only this language (repeatable).")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if a .po is stale.")
+@click.option("--no-fuzzy-matching", is_flag=True, help="Do not guess translations of changed messages.")
+@click.pass_context
+def update(ctx: click.Context, langs: tuple[str, ...], check: bool, no_fuzzy_matching: bool) -> None:
+    """Update every .po from its .pot, keeping every translation."""
+    from pipeline import project
+
+    config = _config(ctx)
+    with project_lock(config.root):
+        changes = project.update(config, list(langs) or None, check=check,
+                                 fuzzy_matching=not no_fuzzy_matching)
+    if check:
+        stale = [c for c in changes if c.changed]
+        for change in stale:
+            click.echo(f"{_rel(change.path)}:1: stale: run 'pipeline update'", err=True)
+        ctx.exit(1 if stale else 0)
+    _report(changes, "updated")
+
+
+@cli.command()
+@click.option("--lang", "langs", multiple=True, help="Only this language (repeatable).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes for PDF rendering (default: all cores).")
+@click.pass_context
+def build(ctx: click.Context, langs: tuple[str, ...], jobs: int | None) -> None:
+    """Build HTML pages and PDF handouts for every language into output/."""
+    from pipeline import build as stage
+    from pipeline.project import validate_lang
+
+    config = _config(ctx)
+    for lang in langs:
+        validate_lang(config, lang)
+    with project_lock(config.root):
+        report = stage.build(config, list(langs) or None, jobs)
+    for record in report.outputs:
+        if record.status == "built":
+            note = "" if not (record.fuzzy or record.fallback or record.invalid) else (
+                f" (draft: {record.fallback} untranslated, {record.fuzzy} fuzzy, {record.invalid} invalid)"
+            )
+            click.echo(f"built output/{record.pdf} ({record.pages} pages){note}")
+        for warning in record.warnings:
+            click.echo(f"warning: {warning}", err=True)
+    for error in report.errors:
+        click.echo(error, err=True)
+    ctx.exit(0 if report.ok else 1)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; user errors print one line and return 1, usage errors 2."""
+    try:
+        result = cli.main(args=list(argv) if argv is not None else None, prog_name="pipeline",
+                          standalone_mode=False)
+    except PipelineError as exc:
+        click.echo(str(exc), err=True)
+        return 1
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        return 1
+    return result if isinstance(result, int) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,172 @@
+"""`pyproject.toml [tool.pipeline]` → a frozen, validated `Config`."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import ConfigError
+from pipeline.locales import invalid_reason
+
+PAPER_SIZES = {"A4": "A4", "LETTER": "letter", "A5": "A5", "LEGAL": "legal"}
+
+
+@dataclass(frozen=True)
+class Clinic:
+    """The clinic that prints the handouts: its name and contact block."""
+
+    name: str
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    website: str = ""
+    logo: str = ""
+    """Path of an SVG logo, relative to the project root."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """Validated project configuration."""
+
+    root: Path
+    """Folder holding pyproject.toml."""
+    pyproject: Path
+    source_language: str
+    languages: tuple[str, ...]
+    """Target languages, gettext ids (`es`, `zh_Hans`)."""
+    paper: str
+    """CSS page size keyword (`A4`, `letter`)."""
+    margin: str
+    """CSS page margin."""
+    clinic: Clinic
+    base_url: str
+    """Where the web edition lives; empty when not published online."""
+
+    @property
+    def source_dir(self) -> Path:
+        return self.root / "source"
+
+    @property
+    def locales_dir(self) -> Path:
+        return self.root / "locales"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def output_dir(self) -> Path:
+        return self.root / "output"
+
+
+_TOP_KEYS = {"source_language", "languages", "paper", "margin", "clinic", "base_url"}
+_CLINIC_KEYS = {"name", "phone", "email", "address", "website", "logo"}
+
+
+def find_project(start: Path) -> Path:
+    """The nearest folder from `start` upwards whose pyproject.toml has [tool.pipeline]."""
+    for folder in (start.resolve(), *start.resolve().parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file() and "[tool.pipeline" in candidate.read_text("utf-8"):
+            return folder
+    raise ConfigError(
+        None, None, f"no pyproject.toml with [tool.pipeline] in {start} or above"
+    )
+
+
+def _key_line(text: str, table: str, key: str) -> int:
+    """Line of `key` inside `[table]` in the TOML text (1 when not found)."""
+    lines = text.splitlines()
+    in_table = False
+    for number, line in enumerate(lines, 1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            in_table = stripped.strip("[] ") == table
+            if in_table and not key:
+                return number
+            continue
+        if in_table and re.match(rf"{re.escape(key)}\s*=", stripped):
+            return number
+    return 1
+
+
+def load_config(root: Path) -> Config:
+    """Read and validate `root/pyproject.toml`; every error names file, line and key."""
+    path = root / "pyproject.toml"
+    text = path.read_text("utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        raise ConfigError(path, int(match[1]) if match else 1, f"invalid TOML: {exc}") from None
+    table: Any = data.get("tool", {}).get("pipeline")
+    if not isinstance(table, dict):
+        raise ConfigError(path, 1, "missing [tool.pipeline] table")
+
+    def fail(tbl: str, key: str, message: str) -> ConfigError:
+        return ConfigError(path, _key_line(text, tbl, key), message)
+
+    for key in table:
+        if key not in _TOP_KEYS:
+            raise fail("tool.pipeline", key, f"unknown key 'tool.pipeline.{key}'")
+
+    def string(tbl: dict[str, Any], name: str, key: str, default: str | None) -> str:
+        value = tbl.get(key, default)
+        if value is None:
+            raise fail(name, "", f"missing key '{name}.{key}'")
+        if not isinstance(value, str):
+            raise fail(name, key, f"'{name}.{key}' must be a string")
+        return value
+
+    source_language = string(table, "tool.pipeline", "source_language", "en")
+    languages = table.get("languages", [])
+    if not isinstance(languages, list) or not all(isinstance(x, str) for x in languages):
+        raise fail("tool.pipeline", "languages", "'tool.pipeline.languages' must be a list of strings")
+    for code in [source_language, *languages]:
+        reason = invalid_reason(code)
+        if reason:
+            key = "source_language" if code == source_language else "languages"
+            raise fail("tool.pipeline", key, reason)
+    if len(set(languages)) != len(languages):
+        raise fail("tool.pipeline", "languages", "'tool.pipeline.languages' lists a language twice")
+
+    paper = string(table, "tool.pipeline", "paper", "A4")
+    if paper.upper() not in PAPER_SIZES:
+        raise fail(
+            "tool.pipeline", "paper",
+            f"unknown paper size {paper!r} (use one of: {', '.join(PAPER_SIZES)})",
+        )
+    margin = string(table, "tool.pipeline", "margin", "20mm 18mm 22mm")
+    if not re.fullmatch(r"(\s*\d+(\.\d+)?(mm|cm|in|pt)){1,4}\s*", margin):
+        raise fail("tool.pipeline", "margin", f"invalid margin {margin!r} (e.g. '20mm 18mm')")
+
+    clinic_table = table.get("clinic", {})
+    if not isinstance(clinic_table, dict):
+        raise fail("tool.pipeline", "clinic", "'tool.pipeline.clinic' must be a table")
+    for key in clinic_table:
+        if key not in _CLINIC_KEYS:
+            raise fail("tool.pipeline.clinic", key, f"unknown key 'tool.pipeline.clinic.{key}'")
+    name = "tool.pipeline.clinic"
+    clinic = Clinic(
+        name=string(clinic_table, name, "name", None),
+        **{k: string(clinic_table, name, k, "") for k in sorted(_CLINIC_KEYS - {"name"})},
+    )
+    if clinic.logo and not (root / clinic.logo).is_file():
+        raise fail(name, "logo", f"logo file not found: {clinic.logo}")
+    base_url = string(table, "tool.pipeline", "base_url", "")
+    if base_url and not re.match(r"https?://", base_url):
+        raise fail("tool.pipeline", "base_url", "'tool.pipeline.base_url' must start with http:// or https://")
+
+    return Config(
+        root=root,
+        pyproject=path,
+        source_language=source_language,
+        languages=tuple(languages),
+        paper=PAPER_SIZES[paper.upper()],
+        margin=margin.strip(),
+        clinic=clinic,
+        base_url=base_url.rstrip("/"),
+    )

@@ -1,0 +1,53 @@
+"""User errors: each carries the file and line it is about, printed as one line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class PipelineError(Exception):
+    """An expected error caused by the user's input; printed as `path:line: message`."""
+
+    def __init__(self, path: Path | str | None, line: int | None, message: str) -> None:
+        super().__init__(message)
+        self.path = Path(path) if path is not None else None
+        self.line = line
+        self.message = message
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path is not None:
+            where = f"{_display(self.path)}:{self.line or 1}: "
+        return f"{where}{self.message}"
+
+
+class ConfigError(PipelineError):
+    """The project configuration is wrong."""
+
+
+class SourceError(PipelineError):
+    """A source article is malformed."""
+
+
+class CatalogError(PipelineError):
+    """A .po/.pot file cannot be read or is inconsistent."""
+
+
+class TemplateError(PipelineError):
+    """A Jinja2 template is broken."""
+
+
+class RenderError(PipelineError):
+    """A document could not be rendered (missing glyphs, refused fetches...)."""
+
+
+class LockError(PipelineError):
+    """Another pipeline process holds the project lock."""
+
+
+def _display(path: Path) -> str:
+    """Show paths relative to the working directory when they are inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

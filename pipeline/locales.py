@@ -1,0 +1,58 @@
+"""Locale codes: validation against CLDR, BCP 47 tags, direction, names, plural forms."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from babel import Locale, localedata
+from babel.messages.plurals import get_plural
+
+_CODE = re.compile(r"[a-z]{2,3}(?:_[A-Z][a-z]{3})?(?:_(?:[A-Z]{2}|[0-9]{3}))?")
+
+
+@dataclass(frozen=True)
+class LocaleInfo:
+    """What the pipeline needs to know about one language."""
+
+    code: str
+    """gettext/POSIX id, as used for folders: `zh_Hans`, `pt_BR`."""
+    tag: str
+    """BCP 47 tag for HTML `lang`: `zh-Hans`, `pt-BR`."""
+    direction: str
+    """`ltr` or `rtl`."""
+    native_name: str
+    """The language's name in itself, e.g. `español`, `العربية`."""
+    english_name: str
+    """The language's name in English."""
+    plural_forms: str
+    """The `Plural-Forms` header value from CLDR."""
+    nplurals: int
+    """Number of plural forms."""
+
+
+def invalid_reason(code: str) -> str | None:
+    """Why `code` is not a usable locale id, or None when it is one."""
+    if not _CODE.fullmatch(code):
+        return f"invalid locale code {code!r} (expected e.g. 'es', 'pt_BR', 'zh_Hans')"
+    if not localedata.exists(code):
+        return f"unknown locale code {code!r} (not in CLDR)"
+    return None
+
+
+@cache
+def locale_info(code: str) -> LocaleInfo:
+    """Describe a valid locale code; call `invalid_reason` first."""
+    loc = Locale.parse(code)
+    plural = get_plural(code)
+    native = loc.get_display_name(loc) or code
+    return LocaleInfo(
+        code=code,
+        tag=code.replace("_", "-"),
+        direction="rtl" if loc.character_order == "right-to-left" else "ltr",
+        native_name=native[:1].upper() + native[1:],
+        english_name=loc.get_display_name("en") or code,
+        plural_forms=plural.plural_forms,
+        nplurals=plural.num_plurals,
+    )

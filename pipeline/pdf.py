@@ -1,0 +1,80 @@
+"""HTML → PDF with WeasyPrint; the only module that imports it.
+
+Fetches are limited to files under the allowed folders; a glyph drawn as .notdef
+or a refused fetch fails the render with a one-line error.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from pipeline.errors import RenderError
+
+_weasyprint_loaded = False
+
+
+def _fetcher_class() -> type:
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+    class LocalFetcher(URLFetcher):  # type: ignore[misc]
+        """Serves `file:` URLs under the allowed folders and refuses everything else."""
+
+        def __init__(self, allowed: Sequence[Path]) -> None:
+            super().__init__(allowed_protocols={"file"}, allow_redirects=False)
+            self.allowed = [p.resolve() for p in allowed]
+            self.refused: list[str] = []
+
+        def fetch(self, url: str, headers: object = None) -> object:
+            parts = urlsplit(url)
+            path = Path(unquote(parts.path)).resolve() if parts.scheme == "file" else None
+            if path is None or not any(path.is_relative_to(root) for root in self.allowed):
+                self.refused.append(url)
+                raise FatalURLFetchingError(f"refused to fetch {url}")
+            return super().fetch(url, headers)
+
+    return LocalFetcher
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _captured() -> Iterator[_Collect]:
+    logger = logging.getLogger("weasyprint")
+    handler = _Collect()
+    logger.addHandler(handler)
+    old = logger.propagate
+    logger.propagate = False
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = old
+
+
+def render_pdf(html_path: Path, allowed: Sequence[Path], lang: str) -> tuple[bytes, int, list[str]]:
+    """Render an HTML file to PDF bytes; return them, the page count and warnings."""
+    from weasyprint import HTML
+    from weasyprint.urls import FatalURLFetchingError
+
+    fetcher = _fetcher_class()(allowed)
+    with _captured() as log:
+        try:
+            document = HTML(filename=str(html_path), url_fetcher=fetcher).render()
+            data = document.write_pdf(pdf_variant="pdf/ua-1")
+        except FatalURLFetchingError as exc:
+            raise RenderError(html_path, 1, str(exc)) from None
+    notdef = [m for m in log.messages if ".notdef" in m]
+    if notdef:
+        raise RenderError(html_path, 1, f"no font has a glyph for {notdef[0].split(': ', 1)[-1]}")
+    return data or b"", len(document.pages), log.messages

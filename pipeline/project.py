@@ -1,0 +1,127 @@
+"""Project-level catalog stages: extract, init and update, over every article and language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import polib
+
+from pipeline.catalogs import (
+    UI_DOMAIN, article_template, extract_templates, merge, new_po, now_stamp, ui_template,
+    with_stable_date,
+)
+from pipeline.config import Config
+from pipeline.errors import CatalogError, ConfigError
+from pipeline.locales import invalid_reason
+from pipeline.po import generate_po, parse_po, write_po
+from pipeline.segments import ParsedArticle, segment_article
+from pipeline.sources import find_articles, read_article
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """One catalog the stage wrote or would write."""
+
+    path: Path
+    changed: bool
+
+
+def parse_articles(config: Config) -> list[ParsedArticle]:
+    """Every article of the project, segmented."""
+    return [segment_article(read_article(p)) for p in find_articles(config.source_dir)]
+
+
+def template_files(config: Config) -> list[Path]:
+    return sorted(config.templates_dir.glob("*.html"))
+
+
+def templates(config: Config) -> dict[str, polib.POFile]:
+    """Domain → fresh `.pot` content for every article and for the UI."""
+    creation = now_stamp()
+    result: dict[str, polib.POFile] = {}
+    for parsed in parse_articles(config):
+        result[parsed.article.slug] = article_template(
+            config.root, parsed.article.slug, parsed.segments, creation
+        )
+    strings = extract_templates(config.root, template_files(config))
+    result[UI_DOMAIN] = ui_template(config.root, strings, creation)
+    return result
+
+
+def pot_path(config: Config, domain: str) -> Path:
+    return config.locales_dir / f"{domain}.pot"
+
+
+def po_path(config: Config, lang: str, domain: str) -> Path:
+    return config.locales_dir / lang / "LC_MESSAGES" / f"{domain}.po"
+
+
+def extract(config: Config, check: bool = False) -> list[FileChange]:
+    """Write `locales/<domain>.pot` for every article and the UI (or only compare)."""
+    changes = []
+    for domain, catalog in templates(config).items():
+        path = pot_path(config, domain)
+        catalog = with_stable_date(catalog, path)
+        text = generate_po(catalog)
+        changed = not path.exists() or path.read_text("utf-8") != text
+        if changed and not check:
+            write_po(path, catalog)
+        changes.append(FileChange(path, changed))
+    return changes
+
+
+def read_templates(config: Config) -> dict[str, polib.POFile]:
+    pots = sorted(config.locales_dir.glob("*.pot"))
+    if not pots:
+        raise CatalogError(config.locales_dir, 1, "no .pot files: run 'pipeline extract' first")
+    return {p.stem: parse_po(p) for p in pots}
+
+
+def validate_lang(config: Config, lang: str) -> str:
+    reason = invalid_reason(lang)
+    if reason:
+        raise ConfigError(None, None, reason)
+    return lang
+
+
+def init(config: Config, lang: str) -> list[FileChange]:
+    """Create `locales/LANG/LC_MESSAGES/*.po` for every template; never overwrite."""
+    validate_lang(config, lang)
+    changes = []
+    for domain, template in read_templates(config).items():
+        path = po_path(config, lang, domain)
+        if path.exists():
+            changes.append(FileChange(path, False))
+            continue
+        write_po(path, new_po(template, lang, domain))
+        changes.append(FileChange(path, True))
+    return changes
+
+
+def languages_on_disk(config: Config) -> list[str]:
+    if not config.locales_dir.is_dir():
+        return []
+    return sorted(p.name for p in config.locales_dir.iterdir() if (p / "LC_MESSAGES").is_dir())
+
+
+def update(config: Config, langs: list[str] | None = None, check: bool = False,
+           fuzzy_matching: bool = True) -> list[FileChange]:
+    """Bring every `.po` up to date with its `.pot`, creating missing ones."""
+    pots = read_templates(config)
+    chosen = langs or sorted(set(config.languages) | set(languages_on_disk(config)))
+    changes = []
+    for lang in chosen:
+        validate_lang(config, lang)
+        for domain, template in pots.items():
+            path = po_path(config, lang, domain)
+            if path.exists():
+                catalog = merge(parse_po(path), template, lang, fuzzy_matching)
+            else:
+                catalog = new_po(template, lang, domain)
+            text = generate_po(catalog)
+            changed = not path.exists() or path.read_text("utf-8") != text
+            if changed and not check:
+                write_po(path, catalog)
+            changes.append(FileChange(path, changed))
+    return changes

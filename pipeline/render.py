@@ -1,0 +1,122 @@
+"""`TranslatedArticle` + Jinja2 templates → HTML, with UI strings from the `ui` catalog.
+
+Jinja2 marks the result of `_()` and `{% trans %}` safe, so our gettext callables
+escape the translator's text before Jinja2 sees it; only placeholders are filled.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import polib
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateSyntaxError, UndefinedError
+from markupsafe import Markup, escape
+
+from pipeline.errors import TemplateError
+
+PAGE, PAGES = "\ue000", "\ue001"
+"""Sentinels passed as the page placeholders, turned into CSS counters afterwards."""
+_PLACEHOLDERS = re.compile(r"%\(([A-Za-z_][A-Za-z0-9_]*)\)[sdif]")
+
+
+class UICatalog:
+    """Translations of the template strings; fuzzy and empty ones fall back to English."""
+
+    def __init__(self, catalog: polib.POFile | None, plural_index: Any = None) -> None:
+        self.singular: dict[str, str] = {}
+        self.plural: dict[str, dict[int, str]] = {}
+        self.plural_index = plural_index or (lambda n: 0 if n == 1 else 1)
+        self.missing: set[str] = set()
+        if catalog is None:
+            return
+        for entry in catalog:
+            if entry.obsolete or "fuzzy" in entry.flags or not entry.msgid:
+                continue
+            if entry.msgid_plural:
+                if all(entry.msgstr_plural.values()):
+                    self.plural[entry.msgid] = {int(k): v for k, v in entry.msgstr_plural.items()}
+            elif entry.msgstr and _same_placeholders(entry.msgid, entry.msgstr):
+                self.singular[entry.msgid] = entry.msgstr
+
+    def gettext(self, message: str) -> Markup:
+        found = self.singular.get(message)
+        if found is None:
+            self.missing.add(message)
+        return escape(found if found is not None else message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> Markup:
+        forms = self.plural.get(singular)
+        if forms is None:
+            self.missing.add(singular)
+            return escape(singular if n == 1 else plural)
+        return escape(forms.get(self.plural_index(n), plural))
+
+
+def _same_placeholders(msgid: str, msgstr: str) -> bool:
+    return sorted(_PLACEHOLDERS.findall(msgid)) == sorted(_PLACEHOLDERS.findall(msgstr))
+
+
+def css_string(text: str) -> str:
+    """A CSS string literal holding `text`; everything but letters and digits is escaped."""
+    out = ['"']
+    for char in text:
+        if char.isalnum() or char == " ":
+            out.append(char)
+        else:
+            out.append(f"\\{ord(char):x} ")
+    out.append('"')
+    return "".join(out)
+
+
+def page_counter_css(label: Markup | str, counter_style: str = "decimal") -> Markup:
+    """CSS `content` for a translated "Page X of Y" whose placeholders are sentinels."""
+    text = html.unescape(str(label))
+    parts: list[str] = []
+    for piece in re.split(f"([{PAGE}{PAGES}])", text):
+        if piece == PAGE:
+            parts.append(f"counter(page, {counter_style})")
+        elif piece == PAGES:
+            parts.append(f"counter(pages, {counter_style})")
+        elif piece:
+            parts.append(css_string(piece))
+    return Markup(" ".join(parts) or '""')
+
+
+def make_environment(templates_dir: Path, ui: UICatalog) -> Environment:
+    """A Jinja2 environment: autoescape, StrictUndefined, escaping gettext."""
+    env = Environment(
+        loader=FileSystemLoader(str(templates_dir)),
+        autoescape=True,
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        keep_trailing_newline=True,
+    )
+    env.policies["ext.i18n.trimmed"] = True
+    env.install_gettext_callables(ui.gettext, ui.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(PAGE=PAGE, PAGES=PAGES, page_counter_css=page_counter_css)
+    return env
+
+
+def render_template(env: Environment, name: str, context: Mapping[str, Any]) -> str:
+    """Render one template; template mistakes become one-line `TemplateError`s."""
+    templates_dir = Path(env.loader.searchpath[0])  # type: ignore[union-attr]
+    try:
+        return env.get_template(name).render(**context)
+    except TemplateSyntaxError as exc:
+        raise TemplateError(Path(exc.filename or templates_dir / name), exc.lineno, exc.message or "syntax error") from None
+    except UndefinedError as exc:
+        raise TemplateError(templates_dir / name, _template_line(exc, name), f"undefined: {exc.message}") from None
+
+
+def _template_line(exc: BaseException, name: str) -> int:
+    tb = exc.__traceback__
+    line = 1
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith(name):
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line

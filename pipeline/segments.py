@@ -1,0 +1,227 @@
+"""`Article` → `Segment`s: one per block, inline markup as numbered tags.
+
+A msgid like `Ask <a1>your doctor</a1> about <strong1>HSCT</strong1>.` keeps link
+targets, image sources and code out of the translator's text; they come back
+from the source, by tag number, when a translation is rendered.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from pipeline.errors import SourceError
+from pipeline.sources import Article
+
+TAG_RE = re.compile(r"<(/?)([a-z]+)([0-9]+)(/?)>")
+_PAIRED = {"strong_open": "strong", "em_open": "em", "s_open": "s", "link_open": "a"}
+_CLOSE = {"strong_close": "strong", "em_close": "em", "s_close": "s", "link_close": "a"}
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Tag:
+    """How one numbered tag of a msgid turns back into HTML."""
+
+    name: str
+    """`strong1`, `a2`, `img1` ..."""
+    open_html: str
+    close_html: str
+    """Empty for self-closing placeholders (images, code, line breaks)."""
+
+    @property
+    def paired(self) -> bool:
+        return bool(self.close_html)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One translatable unit: a block's text with inline markup as numbered tags."""
+
+    text: str
+    """The msgid."""
+    kind: str
+    """`heading`, `paragraph`, `list item`, `table cell`, `image alt text`, `title`..."""
+    section: tuple[str, ...]
+    """Headings above the block, outermost first (for the `#.` comment)."""
+    path: Path
+    line: int
+    tags: tuple[Tag, ...] = field(default=())
+
+    @property
+    def comment(self) -> str:
+        where = " › ".join(self.section)
+        return f"Section: {where} ({self.kind})" if where else f"({self.kind})"
+
+
+@dataclass(frozen=True)
+class Block:
+    """A segment and where it sits in the token stream, for rendering."""
+
+    segment: Segment
+    token_index: int
+    """Index of the `inline` token (or of the image's inline token for alt text)."""
+    attr_token_index: int
+    """Index of the block token that carries `lang`/`dir` on fallback."""
+    image_index: int = -1
+    """For alt text: index of the image among the inline token's children."""
+
+
+@dataclass(frozen=True)
+class ParsedArticle:
+    """An article split into segments, with the tokens needed to render it back."""
+
+    article: Article
+    tokens: tuple[Token, ...]
+    blocks: tuple[Block, ...]
+    front: tuple[Segment, ...]
+    """Front-matter segments: title, summary, disclaimer."""
+    images: tuple[tuple[str, int], ...]
+    """Local image sources with their source line."""
+
+    @property
+    def segments(self) -> list[Segment]:
+        return [*self.front, *(b.segment for b in self.blocks)]
+
+
+def markdown_parser() -> MarkdownIt:
+    """CommonMark with tables and strikethrough; raw HTML is never passed through."""
+    return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+
+
+def normalise(text: str) -> str:
+    """Collapse runs of white space, so re-wrapping a paragraph keeps its msgid."""
+    return _SPACE.sub(" ", text).strip()
+
+
+def _attrs(token: Token) -> str:
+    return "".join(
+        f' {html.escape(str(k))}="{html.escape(str(v))}"' for k, v in token.attrs.items()
+    )
+
+
+def _inline_text(article: Article, children: list[Token], line: int) -> tuple[str, list[Tag]]:
+    """Turn inline tokens into tagged text and the tags that restore the markup."""
+    counters: dict[str, int] = {}
+    stack: list[str] = []
+    tags: list[Tag] = []
+    parts: list[str] = []
+
+    def new(kind: str) -> str:
+        counters[kind] = counters.get(kind, 0) + 1
+        return f"{kind}{counters[kind]}"
+
+    i = 0
+    while i < len(children):
+        child = children[i]
+        kind = child.type
+        i += 1
+        if kind == "text":
+            if TAG_RE.search(child.content):
+                raise SourceError(
+                    article.path, line, f"text {child.content!r} looks like a placeholder tag"
+                )
+            parts.append(child.content)
+        elif kind == "softbreak":
+            parts.append(" ")
+        elif kind == "hardbreak":
+            name = new("br")
+            tags.append(Tag(name, "<br>", ""))
+            parts.append(f"<{name}/>")
+        elif kind == "code_inline":
+            name = new("code")
+            tags.append(Tag(name, f"<code>{html.escape(child.content)}</code>", ""))
+            parts.append(f"<{name}/>")
+        elif kind == "image":
+            name = new("img")
+            tags.append(Tag(name, "", ""))  # its HTML is made at render time, with the alt
+            parts.append(f"<{name}/>")
+        elif kind == "link_open" and child.markup == "autolink":
+            # The URL is both target and text: one placeholder, never translated.
+            name = new("a")
+            label = ""
+            while i < len(children) and children[i].type != "link_close":
+                label += children[i].content
+                i += 1
+            i += 1
+            tags.append(Tag(name, f"<a{_attrs(child)}>{html.escape(label)}</a>", ""))
+            parts.append(f"<{name}/>")
+        elif kind in _PAIRED:
+            name = new(_PAIRED[kind])
+            stack.append(name)
+            tag = _PAIRED[kind]
+            tags.append(Tag(name, f"<{tag}{_attrs(child)}>", f"</{tag}>"))
+            parts.append(f"<{name}>")
+        elif kind in _CLOSE:
+            parts.append(f"</{stack.pop()}>")
+        else:
+            raise SourceError(article.path, line, f"unsupported inline markup '{kind}'")
+    return normalise("".join(parts)), tags
+
+
+def _kind_of(tokens: list[Token], index: int) -> tuple[str, int]:
+    """The block kind of the inline token at `index` and the token for lang/dir."""
+    parent = tokens[index - 1]
+    if parent.type == "heading_open":
+        return "heading", index - 1
+    if parent.type in ("th_open", "td_open"):
+        return "table cell", index - 1
+    if parent.type == "paragraph_open":
+        if index >= 2 and tokens[index - 2].type == "list_item_open":
+            return "list item", (index - 2 if parent.hidden else index - 1)
+        return "paragraph", index - 1
+    return "text", index - 1
+
+
+def segment_article(article: Article) -> ParsedArticle:
+    """Split an article into segments, in document order."""
+    tokens = markdown_parser().parse(article.body)
+    section: list[tuple[int, str]] = []
+    blocks: list[Block] = []
+    images: list[tuple[str, int]] = []
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open" and token.tag == "h1":
+            line = article.body_line + (token.map[0] if token.map else 0)
+            raise SourceError(
+                article.path, line, "use '##' for sections: the title comes from the front matter"
+            )
+        if token.type != "inline":
+            continue
+        line = article.body_line + (token.map[0] if token.map else 0)
+        kind, attr_index = _kind_of(tokens, index)
+        text, tags = _inline_text(article, token.children or [], line)
+        path = tuple(title for _, title in section)
+        if kind == "heading":
+            level = int(tokens[index - 1].tag[1])
+            previous = section[-1][0] if section else 1
+            if level > previous + 1:
+                raise SourceError(
+                    article.path, line, f"heading level skipped: h{level} after h{previous}"
+                )
+            while section and section[-1][0] >= level:
+                section.pop()
+            path = tuple(title for _, title in section)
+            section.append((level, TAG_RE.sub("", text)))
+        for position, child in enumerate(token.children or []):
+            if child.type != "image":
+                continue
+            alt = normalise("".join(c.content for c in child.children or []))
+            src = str(child.attrs.get("src", ""))
+            if not alt:
+                raise SourceError(article.path, line, f"image {src!r} has no alt text")
+            images.append((src, line))
+            seg = Segment(alt, "image alt text", path, article.path, line)
+            blocks.append(Block(seg, index, attr_index, position))
+        if text and TAG_RE.sub("", text).strip():
+            blocks.append(Block(Segment(text, kind, path, article.path, line, tuple(tags)), index, attr_index))
+    front = [
+        Segment(getattr(article, key), key, (), article.path, article.line_of(key))
+        for key in ("title", "summary", "disclaimer")
+        if getattr(article, key)
+    ]
+    return ParsedArticle(article, tuple(tokens), tuple(blocks), tuple(front), tuple(images))

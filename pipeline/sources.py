@@ -1,0 +1,113 @@
+"""`source/<slug>.md` → `Article`: YAML front matter plus the Markdown body."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from pipeline.errors import SourceError
+
+_REQUIRED = ("title", "slug", "lang")
+_OPTIONAL = ("summary", "date", "updated", "disclaimer")
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+@dataclass(frozen=True)
+class Article:
+    """One source article, as written by its author."""
+
+    path: Path
+    slug: str
+    lang: str
+    """Language of the source text (gettext id)."""
+    title: str
+    summary: str
+    disclaimer: str
+    date: str
+    """First publication date, ISO format; empty when unknown."""
+    updated: str
+    """Last revision date, ISO format; empty when unknown."""
+    body: str
+    """Markdown after the front matter."""
+    body_line: int
+    """1-based line of the file where `body` starts."""
+    field_lines: tuple[tuple[str, int], ...]
+    """Front-matter key → line, for error messages and references."""
+
+    def line_of(self, key: str) -> int:
+        return dict(self.field_lines).get(key, 1)
+
+
+def _as_text(path: Path, line: int, key: str, value: object) -> str:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if not isinstance(value, str):
+        raise SourceError(path, line, f"front matter '{key}' must be text")
+    return " ".join(value.split())
+
+
+def read_article(path: Path) -> Article:
+    """Parse one article; front-matter problems raise `SourceError` with the line."""
+    try:
+        text = path.read_text("utf-8")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise SourceError(path, line, "file is not valid UTF-8") from None
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        raise SourceError(path, 1, "missing front matter (the file must start with '---')")
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
+    except StopIteration:
+        raise SourceError(path, 1, "front matter is not closed by a '---' line") from None
+    try:
+        node = yaml.compose("\n".join(lines[1:end]), Loader=yaml.SafeLoader)
+        data = yaml.safe_load("\n".join(lines[1:end]))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise SourceError(path, line, f"broken front matter: {problem}") from None
+    if not isinstance(data, dict) or node is None:
+        raise SourceError(path, 2, "front matter must be a mapping of keys to values")
+    field_lines = tuple(
+        (str(key.value), key.start_mark.line + 2) for key, _ in node.value  # type: ignore[attr-defined]
+    )
+    fl = dict(field_lines)
+    for key in data:
+        if key not in _REQUIRED and key not in _OPTIONAL:
+            raise SourceError(path, fl.get(str(key), 2), f"unknown front-matter key '{key}'")
+    slug_default = path.stem
+    values: dict[str, str] = {}
+    for key in (*_REQUIRED, *_OPTIONAL):
+        if key in data and data[key] is not None:
+            values[key] = _as_text(path, fl.get(key, 2), key, data[key])
+    if not values.get("title"):
+        raise SourceError(path, 1, "front matter has no 'title'")
+    slug = values.get("slug", slug_default)
+    if not _SLUG.fullmatch(slug):
+        raise SourceError(path, fl.get("slug", 1), f"invalid slug {slug!r} (use a-z, 0-9 and '-')")
+    if slug != path.stem:
+        raise SourceError(path, fl.get("slug", 1), f"slug {slug!r} differs from the file name")
+    return Article(
+        path=path,
+        slug=slug,
+        lang=values.get("lang", ""),
+        title=values["title"],
+        summary=values.get("summary", ""),
+        disclaimer=values.get("disclaimer", ""),
+        date=values.get("date", ""),
+        updated=values.get("updated", ""),
+        body="\n".join(lines[end + 1 :]),
+        body_line=end + 2,
+        field_lines=field_lines,
+    )
+
+
+def find_articles(source_dir: Path) -> list[Path]:
+    """Every article under `source_dir`, sorted by name."""
+    return sorted(source_dir.glob("*.md"))

@@ -1,0 +1,219 @@
+"""`ParsedArticle` + catalog → `TranslatedArticle`: translator text escaped, tags restored.
+
+A msgstr is never trusted as HTML: its text is escaped and only the numbered tags
+of its own msgid become markup again. A fuzzy, empty or broken translation falls
+back to the source text, marked with the source language, and is counted.
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+from dataclasses import dataclass
+from pathlib import Path
+
+import polib
+from markdown_it.token import Token
+
+from pipeline.locales import LocaleInfo
+from pipeline.segments import TAG_RE, Block, ParsedArticle, Segment, Tag, markdown_parser
+
+TRANSLATED, FUZZY, UNTRANSLATED, INVALID = "translated", "fuzzy", "untranslated", "invalid"
+
+
+class TagMismatch(ValueError):
+    """A msgstr's tags do not match its msgid's."""
+
+
+@dataclass(frozen=True)
+class SegmentStatus:
+    """What happened to one segment in one language."""
+
+    msgid: str
+    status: str
+    """`translated`, or why the source text was used: `fuzzy`, `untranslated`, `invalid`."""
+    path: Path
+    line: int
+    problem: str = ""
+
+
+@dataclass(frozen=True)
+class TranslatedArticle:
+    """An article in one language, ready for the templates."""
+
+    parsed: ParsedArticle
+    locale: LocaleInfo
+    source: LocaleInfo
+    title: str
+    """Plain text (escaped by the template)."""
+    title_lang: str
+    summary: str
+    summary_lang: str
+    disclaimer: str
+    disclaimer_lang: str
+    body_html: str
+    statuses: tuple[SegmentStatus, ...]
+
+    def count(self, status: str) -> int:
+        return sum(1 for s in self.statuses if s.status == status)
+
+    @property
+    def complete(self) -> bool:
+        return all(s.status == TRANSLATED for s in self.statuses)
+
+
+def check_tags(msgid: str, msgstr: str) -> list[str]:
+    """Problems with the tags of `msgstr` compared to `msgid`; empty when they match."""
+    wanted = {m[0] for m in TAG_RE.finditer(msgid)}
+    problems: list[str] = []
+    stack: list[str] = []
+    seen: list[str] = []
+    for match in TAG_RE.finditer(msgstr):
+        closing, name, number, selfclosing = match.groups()
+        full = match[0]
+        tag = f"{name}{number}"
+        if full not in wanted:
+            problems.append(f"tag {full} is not in the source text")
+            continue
+        seen.append(full)
+        if selfclosing:
+            continue
+        if closing:
+            if not stack or stack[-1] != tag:
+                problems.append(f"tag {full} is badly nested")
+            else:
+                stack.pop()
+        else:
+            stack.append(tag)
+    for tag in stack:
+        problems.append(f"tag <{tag}> is not closed")
+    for full in sorted(wanted):
+        count = seen.count(full)
+        if count == 0:
+            problems.append(f"tag {full} is missing")
+        elif count > 1:
+            problems.append(f"tag {full} appears {count} times")
+    return problems
+
+
+def tagged_to_html(text: str, tags: tuple[Tag, ...], images: dict[str, str]) -> str:
+    """Escape `text` and turn its known numbered tags back into the source's markup."""
+    by_name = {t.name: t for t in tags}
+    out: list[str] = []
+    pos = 0
+    for match in TAG_RE.finditer(text):
+        closing, name, number, _selfclosing = match.groups()
+        tag = by_name.get(f"{name}{number}")
+        if tag is None:
+            continue
+        out.append(html.escape(text[pos : match.start()], quote=False))
+        pos = match.end()
+        if tag.name in images:
+            out.append(images[tag.name])
+        else:
+            out.append(tag.close_html if closing else tag.open_html)
+    out.append(html.escape(text[pos:], quote=False))
+    return "".join(out)
+
+
+class Lookup:
+    """The translations of one catalog, as the build may use them."""
+
+    def __init__(self, catalog: polib.POFile | None, path: Path | None) -> None:
+        self.path = path
+        self.entries: dict[str, polib.POEntry] = {}
+        if catalog is not None:
+            for entry in catalog:
+                if not entry.obsolete and entry.msgid:
+                    self.entries[entry.msgid] = entry
+
+    def find(self, segment: Segment) -> tuple[str | None, SegmentStatus]:
+        """The usable msgstr for a segment (None to fall back) and its status."""
+        entry = self.entries.get(segment.text)
+        where = (self.path or segment.path, entry.linenum if entry is not None else segment.line)
+        if entry is None or not entry.msgstr:
+            return None, SegmentStatus(segment.text, UNTRANSLATED, segment.path, segment.line)
+        if "fuzzy" in entry.flags:
+            return None, SegmentStatus(segment.text, FUZZY, *where)
+        problems = check_tags(segment.text, entry.msgstr)
+        if problems:
+            return None, SegmentStatus(segment.text, INVALID, *where, "; ".join(problems))
+        return entry.msgstr, SegmentStatus(segment.text, TRANSLATED, *where)
+
+
+def _set_lang(token: Token, info: LocaleInfo) -> None:
+    token.attrSet("lang", info.tag)
+    token.attrSet("dir", info.direction)
+
+
+def translate_article(
+    parsed: ParsedArticle, lookup: Lookup, locale: LocaleInfo, source: LocaleInfo,
+    image_prefix: str = "",
+) -> TranslatedArticle:
+    """Render the article body in `locale`, falling back segment by segment."""
+    tokens = [copy.copy(t) for t in parsed.tokens]
+    for token in tokens:
+        token.attrs = dict(token.attrs)
+    statuses: list[SegmentStatus] = []
+    alts: dict[tuple[int, int], tuple[str, bool]] = {}
+    texts: dict[int, tuple[Block, str, bool]] = {}
+    for block in parsed.blocks:
+        msgstr, status = lookup.find(block.segment)
+        statuses.append(status)
+        text = msgstr if msgstr is not None else block.segment.text
+        if block.image_index >= 0:
+            alts[(block.token_index, block.image_index)] = (text, msgstr is None)
+        else:
+            texts[block.token_index] = (block, text, msgstr is None)
+
+    for index, token in enumerate(tokens):
+        if token.type != "inline":
+            continue
+        children = token.children or []
+        images: dict[str, str] = {}
+        count = 0
+        for position, child in enumerate(children):
+            if child.type != "image":
+                continue
+            count += 1
+            alt, fallback = alts.get((index, position), ("", False))
+            lang = f' lang="{source.tag}"' if fallback and locale.code != source.code else ""
+            images[f"img{count}"] = (
+                f'<img src="{html.escape(image_prefix + str(child.attrs.get("src", "")))}"'
+                f' alt="{html.escape(alt)}"{lang}>'
+            )
+        if index in texts:
+            block, text, fallback = texts[index]
+            rendered = tagged_to_html(text, block.segment.tags, images)
+            if fallback and locale.code != source.code:
+                _set_lang(tokens[block.attr_token_index], source)
+        else:
+            rendered = "".join(images.values())
+        only_images = bool(images) and index not in texts
+        if only_images and tokens[index - 1].type == "paragraph_open":
+            tokens[index - 1].tag = "figure"
+            tokens[index + 1].tag = "figure"
+        html_token = Token("html_inline", "", 0, content=rendered)
+        token.children = [html_token]
+
+    def front(key: str) -> tuple[str, str]:
+        segment = next((s for s in parsed.front if s.kind == key), None)
+        if segment is None:
+            return "", locale.tag
+        msgstr, status = lookup.find(segment)
+        statuses.insert(0, status)
+        if msgstr is None:
+            return segment.text, source.tag
+        return msgstr, locale.tag
+
+    disclaimer = front("disclaimer")
+    summary = front("summary")
+    title = front("title")
+    body = markdown_parser().renderer.render(tokens, markdown_parser().options, {})
+    return TranslatedArticle(
+        parsed=parsed, locale=locale, source=source,
+        title=title[0], title_lang=title[1],
+        summary=summary[0], summary_lang=summary[1],
+        disclaimer=disclaimer[0], disclaimer_lang=disclaimer[1],
+        body_html=body, statuses=tuple(statuses),
+    )
