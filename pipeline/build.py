@@ -6,6 +6,7 @@ process), render PDFs (in a pool of worker processes), then index and report.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -96,16 +97,30 @@ def _check_images(config: Config, parsed: ParsedArticle) -> None:
     for src, line in parsed.images:
         target = (config.source_dir / src).resolve()
         if "://" in src or src.startswith("/") or not target.is_relative_to(root):
-            raise SourceError(parsed.article.path, line, f"image {src!r} must be a file under source/")
+            raise SourceError(
+                parsed.article.path, line, f"image {src!r} must be a file under source/"
+            )
         if not target.is_file():
             raise SourceError(parsed.article.path, line, f"image not found: {src}")
+
+
+def _local_date(iso: str, lang: str) -> str:
+    """An ISO date written the way the language writes dates (CLDR long format)."""
+    from babel.dates import format_date
+
+    try:
+        return format_date(dt.date.fromisoformat(iso), "long", locale=lang)
+    except ValueError:
+        return iso
 
 
 def _version(parsed: ParsedArticle) -> str:
     return hashlib.sha256(parsed.article.path.read_bytes()).hexdigest()[:10]
 
 
-def _pdf_job(html_path: str, allowed: list[str], lang: str) -> tuple[bytes, int, list[str], float, str]:
+def _pdf_job(
+    html_path: str, allowed: list[str], lang: str
+) -> tuple[bytes, int, list[str], float, str]:
     """Worker-side PDF render; returns an error line instead of raising."""
     from pipeline.pdf import render_pdf
 
@@ -134,7 +149,9 @@ def build(config: Config, langs: list[str] | None = None, jobs: int | None = Non
         logo = f"../assets/{logo_src.name}"
     for parsed in articles:
         for src, _line in parsed.images:
-            write_bytes(out / "images" / src.removeprefix("images/"), (config.source_dir / src).read_bytes())
+            write_bytes(
+                out / "images" / src.removeprefix("images/"), (config.source_dir / src).read_bytes()
+            )
     all_langs = [locale_info(c) for c in [config.source_language, *config.languages]]
 
     pending: list[tuple[ParsedArticle, LocaleInfo, Path, Any]] = []
@@ -147,25 +164,46 @@ def build(config: Config, langs: list[str] | None = None, jobs: int | None = Non
         env = make_environment(config.templates_dir, ui)
         for parsed in articles:
             slug = parsed.article.slug
-            lookup = _identity(config, parsed) if lang == config.source_language else _lookup(config, lang, slug)
+            lookup = (
+                _identity(config, parsed)
+                if lang == config.source_language
+                else _lookup(config, lang, slug)
+            )
             translated = translate_article(parsed, lookup, info, source, image_prefix="../")
             html_path = out / lang / f"{slug}.html"
-            html = render_template(env, "handout.html", {
-                "article": translated, "body": _markup(translated.body_html), "locale": info,
-                "clinic": config.clinic, "paper": config.paper, "margin": config.margin,
-                "stylesheet": _markup(stylesheet), "logo": logo, "slug": slug,
-                "languages": all_langs, "draft": not translated.complete,
-                "version": _version(parsed), "updated": parsed.article.updated or parsed.article.date,
-            })
+            html = render_template(
+                env,
+                "handout.html",
+                {
+                    "article": translated,
+                    "body": _markup(translated.body_html),
+                    "locale": info,
+                    "clinic": config.clinic,
+                    "paper": config.paper,
+                    "margin": config.margin,
+                    "stylesheet": _markup(stylesheet),
+                    "logo": logo,
+                    "slug": slug,
+                    "languages": all_langs,
+                    "draft": not translated.complete,
+                    "version": _version(parsed),
+                    "updated": _local_date(parsed.article.updated or parsed.article.date, lang),
+                },
+            )
             write_text(html_path, html)
             pending.append((parsed, info, html_path, translated))
             total = len(translated.statuses)
             done = translated.count(TRANSLATED)
-            index_rows[slug].append({
-                "locale": info, "title": translated.title, "published": True,
-                "html": f"{lang}/{slug}.html", "pdf": f"{lang}/{slug}.pdf",
-                "percent": round(100 * done / total) if total else 100,
-            })
+            index_rows[slug].append(
+                {
+                    "locale": info,
+                    "title": translated.title,
+                    "published": True,
+                    "html": f"{lang}/{slug}.html",
+                    "pdf": f"{lang}/{slug}.pdf",
+                    "percent": round(100 * done / total) if total else 100,
+                }
+            )
 
     allowed = [str(out.resolve()), str(config.source_dir.resolve())]
     workers = max(1, min(jobs or os.cpu_count() or 1, len(pending)))
@@ -181,35 +219,56 @@ def build(config: Config, langs: list[str] | None = None, jobs: int | None = Non
                 errors.append(error)
             else:
                 write_bytes(pdf_path, data)
-            records.append(OutputRecord(
-                slug=parsed.article.slug, lang=info.code,
-                html=html_path.relative_to(out).as_posix(), pdf=pdf_path.relative_to(out).as_posix(),
-                status="failed" if error else "built", pages=pages, bytes=len(data),
-                seconds=round(seconds, 3), translated=translated.count(TRANSLATED),
-                fuzzy=translated.count(FUZZY), fallback=translated.count(UNTRANSLATED),
-                invalid=translated.count(INVALID),
-                warnings=tuple(warnings) + tuple(
-                    f"{s.path}:{s.line}: invalid translation: {s.problem}"
-                    for s in translated.statuses if s.status == INVALID
-                ),
-            ))
+            records.append(
+                OutputRecord(
+                    slug=parsed.article.slug,
+                    lang=info.code,
+                    html=html_path.relative_to(out).as_posix(),
+                    pdf=pdf_path.relative_to(out).as_posix(),
+                    status="failed" if error else "built",
+                    pages=pages,
+                    bytes=len(data),
+                    seconds=round(seconds, 3),
+                    translated=translated.count(TRANSLATED),
+                    fuzzy=translated.count(FUZZY),
+                    fallback=translated.count(UNTRANSLATED),
+                    invalid=translated.count(INVALID),
+                    warnings=tuple(warnings)
+                    + tuple(
+                        f"{s.path}:{s.line}: invalid translation: {s.problem}"
+                        for s in translated.statuses
+                        if s.status == INVALID
+                    ),
+                )
+            )
 
     ui = _load_ui(config, config.source_language)
     env = make_environment(config.templates_dir, ui)
-    index = render_template(env, "index.html", {
-        "source": source, "clinic": config.clinic, "stylesheet": _markup(stylesheet),
-        "logo": logo.removeprefix("../"),
-        "articles": [
-            {"title": p.article.title, "rows": index_rows[p.article.slug]} for p in articles
-        ],
-    })
+    index = render_template(
+        env,
+        "index.html",
+        {
+            "source": source,
+            "clinic": config.clinic,
+            "stylesheet": _markup(stylesheet),
+            "logo": logo.removeprefix("../"),
+            "articles": [
+                {"title": p.article.title, "rows": index_rows[p.article.slug]} for p in articles
+            ],
+        },
+    )
     write_text(out / "index.html", index)
     records.sort(key=lambda r: (r.slug, r.lang))
     report = BuildReport(tuple(records), tuple(errors))
-    write_text(out / "report.json", json.dumps(
-        {"outputs": [asdict(r) for r in records], "errors": list(errors)},
-        indent=2, ensure_ascii=False,
-    ) + "\n")
+    write_text(
+        out / "report.json",
+        json.dumps(
+            {"outputs": [asdict(r) for r in records], "errors": list(errors)},
+            indent=2,
+            ensure_ascii=False,
+        )
+        + "\n",
+    )
     return report
 
 

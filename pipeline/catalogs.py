@@ -37,9 +37,9 @@ def now_stamp() -> str:
     """The current time as gettext writes it, from SOURCE_DATE_EPOCH when set."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     moment = (
-        dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+        dt.datetime.fromtimestamp(int(epoch), dt.UTC)
         if epoch and epoch.isdigit()
-        else dt.datetime.now(dt.timezone.utc)
+        else dt.datetime.now(dt.UTC)
     )
     return moment.strftime("%Y-%m-%d %H:%M+0000")
 
@@ -71,7 +71,9 @@ def new_catalog(project: str, creation: str) -> polib.POFile:
     return catalog
 
 
-def article_template(root: Path, slug: str, segments: Iterable[Segment], creation: str) -> polib.POFile:
+def article_template(
+    root: Path, slug: str, segments: Iterable[Segment], creation: str
+) -> polib.POFile:
     """The `.pot` of one article: identical texts share one entry."""
     catalog = new_catalog(slug, creation)
     by_id: dict[str, polib.POEntry] = {}
@@ -89,20 +91,34 @@ def article_template(root: Path, slug: str, segments: Iterable[Segment], creatio
 
 def extract_templates(root: Path, templates: Iterable[Path]) -> list[UIString]:
     """Every translatable string of the Jinja2 templates, by Babel's Jinja2 extractor."""
+    from jinja2 import Environment, TemplateSyntaxError
+
     found: list[UIString] = []
     options = {"extensions": "jinja2.ext.i18n", "trimmed": "true"}
+    checker = Environment(extensions=["jinja2.ext.i18n"])
     for path in templates:
+        try:
+            checker.parse(path.read_text("utf-8"), path.name, str(path))
+        except TemplateSyntaxError as exc:
+            raise TemplateError(path, exc.lineno, f"syntax error: {exc.message}") from None
         try:
             with path.open("rb") as handle:
                 for line, message, comments, _context in babel_extract(
-                    "jinja2.ext:babel_extract", handle, TEMPLATE_KEYWORDS,
-                    comment_tags=("Translators:",), options=options,
+                    "jinja2.ext:babel_extract",
+                    handle,
+                    TEMPLATE_KEYWORDS,
+                    comment_tags=("Translators:",),
+                    options=options,
                 ):
-                    singular, plural = (message[0], message[1]) if isinstance(message, tuple) else (message, "")
+                    singular, plural = (
+                        (message[0], message[1]) if isinstance(message, tuple) else (message, "")
+                    )
                     found.append(UIString(singular, plural or "", path, line, tuple(comments)))
         except Exception as exc:  # the Jinja2 extractor raises TemplateSyntaxError
             line = getattr(exc, "lineno", 1) or 1
-            raise TemplateError(path, line, f"cannot extract strings: {getattr(exc, 'message', exc)}") from None
+            raise TemplateError(
+                path, line, f"cannot extract strings: {getattr(exc, 'message', exc)}"
+            ) from None
     return found
 
 
@@ -129,7 +145,9 @@ def ui_template(root: Path, strings: Iterable[UIString], creation: str) -> polib
     return catalog
 
 
-def with_stable_date(catalog: polib.POFile, path: Path, key: str = "POT-Creation-Date") -> polib.POFile:
+def with_stable_date(
+    catalog: polib.POFile, path: Path, key: str = "POT-Creation-Date"
+) -> polib.POFile:
     """Keep the old creation date when nothing but the date would change."""
     if "SOURCE_DATE_EPOCH" in os.environ or not path.exists():
         return catalog
@@ -182,8 +200,9 @@ def _translated(entry: polib.POEntry) -> bool:
     return bool(entry.msgstr)
 
 
-def merge(po: polib.POFile, template: polib.POFile, lang: str | None = None,
-          fuzzy_matching: bool = True) -> polib.POFile:
+def merge(
+    po: polib.POFile, template: polib.POFile, lang: str | None = None, fuzzy_matching: bool = True
+) -> polib.POFile:
     """Update `po` to the messages of `template`: exact reuse, fuzzy guesses, obsolete kept.
 
     Nothing translated is ever lost: a translation whose message vanished is kept as
@@ -212,8 +231,11 @@ def merge(po: polib.POFile, template: polib.POFile, lang: str | None = None,
         if not tentry.msgid or tentry.obsolete:
             continue
         entry = polib.POEntry(
-            msgid=tentry.msgid, msgctxt=tentry.msgctxt, msgid_plural=tentry.msgid_plural,
-            comment=tentry.comment, occurrences=list(tentry.occurrences),
+            msgid=tentry.msgid,
+            msgctxt=tentry.msgctxt,
+            msgid_plural=tentry.msgid_plural,
+            comment=tentry.comment,
+            occurrences=list(tentry.occurrences),
             flags=[f for f in tentry.flags if f != "fuzzy"],
         )
         key = (tentry.msgctxt, tentry.msgid)
@@ -221,7 +243,10 @@ def merge(po: polib.POFile, template: polib.POFile, lang: str | None = None,
         fuzzy = False
         if previous is None and fuzzy_matching and choices:
             best = process.extractOne(
-                tentry.msgid, choices, scorer=fuzz.ratio, score_cutoff=60,
+                tentry.msgid,
+                choices,
+                scorer=fuzz.ratio,
+                score_cutoff=60,
             )
             if best is not None:
                 previous = candidates[best[2]]
@@ -243,9 +268,7 @@ def merge(po: polib.POFile, template: polib.POFile, lang: str | None = None,
                 if flag.startswith("no-") and flag not in entry.flags:
                     entry.flags.append(flag)
         if entry.msgid_plural:
-            entry.msgstr_plural = {
-                i: entry.msgstr_plural.get(i, "") for i in range(nplurals)
-            }
+            entry.msgstr_plural = {i: entry.msgstr_plural.get(i, "") for i in range(nplurals)}
         result.append(entry)
 
     current = {(e.msgctxt, e.msgid) for e in result}
@@ -253,9 +276,14 @@ def merge(po: polib.POFile, template: polib.POFile, lang: str | None = None,
         if key in used or key in current or not _translated(entry):
             continue
         gone = polib.POEntry(
-            msgid=entry.msgid, msgctxt=entry.msgctxt, msgid_plural=entry.msgid_plural,
-            msgstr=entry.msgstr, tcomment=entry.tcomment, flags=list(entry.flags),
-            previous_msgid=entry.previous_msgid, obsolete=True,
+            msgid=entry.msgid,
+            msgctxt=entry.msgctxt,
+            msgid_plural=entry.msgid_plural,
+            msgstr=entry.msgstr,
+            tcomment=entry.tcomment,
+            flags=list(entry.flags),
+            previous_msgid=entry.previous_msgid,
+            obsolete=True,
         )
         gone.msgstr_plural = dict(entry.msgstr_plural)
         result.append(gone)

@@ -5,12 +5,16 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from pipeline.config import Config, find_project, load_config
 from pipeline.errors import PipelineError
 from pipeline.fsutil import project_lock
+
+if TYPE_CHECKING:
+    from pipeline.project import FileChange
 
 
 def _config(ctx: click.Context) -> Config:
@@ -19,10 +23,10 @@ def _config(ctx: click.Context) -> Config:
     return load_config(root)
 
 
-def _report(changes: Sequence[object], verb: str) -> None:
+def _report(changes: Sequence[FileChange], verb: str) -> None:
     for change in changes:
-        if getattr(change, "changed", False):
-            click.echo(f"{verb} {_rel(getattr(change, 'path'))}")
+        if change.changed:
+            click.echo(f"{verb} {_rel(change.path)}")
 
 
 def _rel(path: Path) -> str:
@@ -33,8 +37,11 @@ def _rel(path: Path) -> str:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--project", type=click.Path(file_okay=False, exists=True),
-              help="Project folder (default: nearest pyproject.toml with [tool.pipeline]).")
+@click.option(
+    "--project",
+    type=click.Path(file_okay=False, exists=True),
+    help="Project folder (default: nearest pyproject.toml with [tool.pipeline]).",
+)
 @click.version_option(package_name="health-handouts", prog_name="pipeline")
 @click.pass_context
 def cli(ctx: click.Context, project: str | None) -> None:
@@ -73,22 +80,27 @@ def init(ctx: click.Context, lang: str) -> None:
         changes = project.init(config, lang)
     _report(changes, "created")
     if lang not in config.languages:
-        click.echo(f"note: add \"{lang}\" to [tool.pipeline] languages in pyproject.toml to build it")
+        click.echo(f'note: add "{lang}" to [tool.pipeline] languages in pyproject.toml to build it')
 
 
 @cli.command()
 @click.option("--lang", "langs", multiple=True, help="Only this language (repeatable).")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if a .po is stale.")
-@click.option("--no-fuzzy-matching", is_flag=True, help="Do not guess translations of changed messages.")
+@click.option(
+    "--no-fuzzy-matching", is_flag=True, help="Do not guess translations of changed messages."
+)
 @click.pass_context
-def update(ctx: click.Context, langs: tuple[str, ...], check: bool, no_fuzzy_matching: bool) -> None:
+def update(
+    ctx: click.Context, langs: tuple[str, ...], check: bool, no_fuzzy_matching: bool
+) -> None:
     """Update every .po from its .pot, keeping every translation."""
     from pipeline import project
 
     config = _config(ctx)
     with project_lock(config.root):
-        changes = project.update(config, list(langs) or None, check=check,
-                                 fuzzy_matching=not no_fuzzy_matching)
+        changes = project.update(
+            config, list(langs) or None, check=check, fuzzy_matching=not no_fuzzy_matching
+        )
     if check:
         stale = [c for c in changes if c.changed]
         for change in stale:
@@ -99,8 +111,13 @@ def update(ctx: click.Context, langs: tuple[str, ...], check: bool, no_fuzzy_mat
 
 @cli.command()
 @click.option("--lang", "langs", multiple=True, help="Only this language (repeatable).")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Worker processes for PDF rendering (default: all cores).")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes for PDF rendering (default: all cores).",
+)
 @click.pass_context
 def build(ctx: click.Context, langs: tuple[str, ...], jobs: int | None) -> None:
     """Build HTML pages and PDF handouts for every language into output/."""
@@ -114,9 +131,12 @@ def build(ctx: click.Context, langs: tuple[str, ...], jobs: int | None) -> None:
         report = stage.build(config, list(langs) or None, jobs)
     for record in report.outputs:
         if record.status == "built":
-            note = "" if not (record.fuzzy or record.fallback or record.invalid) else (
-                f" (draft: {record.fallback} untranslated, {record.fuzzy} fuzzy, {record.invalid} invalid)"
-            )
+            note = ""
+            if record.fuzzy or record.fallback or record.invalid:
+                note = (
+                    f" (draft: {record.fallback} untranslated, {record.fuzzy} fuzzy,"
+                    f" {record.invalid} invalid)"
+                )
             click.echo(f"built output/{record.pdf} ({record.pages} pages){note}")
         for warning in record.warnings:
             click.echo(f"warning: {warning}", err=True)
@@ -128,8 +148,11 @@ def build(ctx: click.Context, langs: tuple[str, ...], jobs: int | None) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; user errors print one line and return 1, usage errors 2."""
     try:
-        result = cli.main(args=list(argv) if argv is not None else None, prog_name="pipeline",
-                          standalone_mode=False)
+        result = cli.main(
+            args=list(argv) if argv is not None else None,
+            prog_name="pipeline",
+            standalone_mode=False,
+        )
     except PipelineError as exc:
         click.echo(str(exc), err=True)
         return 1

@@ -72,9 +72,7 @@ def find_project(start: Path) -> Path:
         candidate = folder / "pyproject.toml"
         if candidate.is_file() and "[tool.pipeline" in candidate.read_text("utf-8"):
             return folder
-    raise ConfigError(
-        None, None, f"no pyproject.toml with [tool.pipeline] in {start} or above"
-    )
+    raise ConfigError(None, None, f"no pyproject.toml with [tool.pipeline] in {start} or above")
 
 
 def _key_line(text: str, table: str, key: str) -> int:
@@ -124,7 +122,9 @@ def load_config(root: Path) -> Config:
     source_language = string(table, "tool.pipeline", "source_language", "en")
     languages = table.get("languages", [])
     if not isinstance(languages, list) or not all(isinstance(x, str) for x in languages):
-        raise fail("tool.pipeline", "languages", "'tool.pipeline.languages' must be a list of strings")
+        raise fail(
+            "tool.pipeline", "languages", "'tool.pipeline.languages' must be a list of strings"
+        )
     for code in [source_language, *languages]:
         reason = invalid_reason(code)
         if reason:
@@ -136,7 +136,8 @@ def load_config(root: Path) -> Config:
     paper = string(table, "tool.pipeline", "paper", "A4")
     if paper.upper() not in PAPER_SIZES:
         raise fail(
-            "tool.pipeline", "paper",
+            "tool.pipeline",
+            "paper",
             f"unknown paper size {paper!r} (use one of: {', '.join(PAPER_SIZES)})",
         )
     margin = string(table, "tool.pipeline", "margin", "20mm 18mm 22mm")
@@ -158,7 +159,11 @@ def load_config(root: Path) -> Config:
         raise fail(name, "logo", f"logo file not found: {clinic.logo}")
     base_url = string(table, "tool.pipeline", "base_url", "")
     if base_url and not re.match(r"https?://", base_url):
-        raise fail("tool.pipeline", "base_url", "'tool.pipeline.base_url' must start with http:// or https://")
+        raise fail(
+            "tool.pipeline",
+            "base_url",
+            "'tool.pipeline.base_url' must start with http:// or https://",
+        )
 
     return Config(
         root=root,

@@ -19,8 +19,17 @@ from pipeline.errors import CatalogError
 from pipeline.fsutil import write_text
 
 PAGE_WIDTH = 79
-_ESCAPES = {"\\": "\\\\", '"': '\\"', "\a": "\\a", "\b": "\\b", "\f": "\\f",
-            "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v"}
+_ESCAPES = {
+    "\\": "\\\\",
+    '"': '\\"',
+    "\a": "\\a",
+    "\b": "\\b",
+    "\f": "\\f",
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+    "\v": "\\v",
+}
 _CONFLICT = re.compile(r"^(<<<<<<<|=======|>>>>>>>)( |$)", re.M)
 
 
@@ -178,7 +187,7 @@ def generate_po(catalog: polib.POFile) -> str:
     """The text of a catalog, in gettext's own formatting."""
     blocks: list[str] = []
     header = polib.POEntry(msgid="", msgstr=_header_text(catalog))
-    header.flags = list(catalog.metadata_is_fuzzy and ["fuzzy"] or [])
+    header.flags = list((catalog.metadata_is_fuzzy and ["fuzzy"]) or [])
     header_lines = list(getattr(catalog, "header_lines", None) or [])
     if not header_lines and catalog.header:
         for line in catalog.header.split("\n"):
@@ -196,6 +205,28 @@ def generate_po(catalog: polib.POFile) -> str:
 
 def _header_text(catalog: polib.POFile) -> str:
     return "".join(f"{key}: {value}\n" for key, value in catalog.ordered_metadata())
+
+
+_STRING = r'"(?:[^"\\]|\\.)*"'
+_LINE = re.compile(
+    rf"(?:#~\s*)?(?:#\|\s*)?(?:(?:msgctxt|msgid|msgid_plural|msgstr|msgstr\[\d+\])\s+)?{_STRING}\s*"
+)
+
+
+def _check_syntax(path: Path, text: str) -> None:
+    """Refuse lines polib would silently accept: unterminated strings, stray words."""
+    for number, line in enumerate(text.split("\n"), 1):
+        stripped = line.strip()
+        if not stripped or (stripped.startswith("#") and not stripped.startswith(("#~", "#|"))):
+            continue
+        if stripped.startswith("#~") and not stripped[2:].strip().startswith(
+            ("msg", '"', "#|", "|")
+        ):
+            continue
+        if not _LINE.fullmatch(stripped):
+            if stripped.count('"') % 2 == 1 or not stripped.endswith('"'):
+                raise CatalogError(path, number, "syntax error: unterminated string")
+            raise CatalogError(path, number, f"syntax error: unexpected {stripped[:30]!r}")
 
 
 def _syntax_line(message: str) -> int:
@@ -226,6 +257,7 @@ def parse_po(path: Path, text: str | None = None) -> polib.POFile:
     if charset[1].strip().lower() not in ("utf-8", "utf8"):
         line = decoded[: charset.start()].count("\n") + 1
         raise CatalogError(path, line, f"charset {charset[1]!r} is not UTF-8")
+    _check_syntax(path, decoded)
     try:
         catalog = polib.pofile(decoded, wrapwidth=PAGE_WIDTH, check_for_duplicates=True)
     except (OSError, ValueError) as exc:
@@ -237,13 +269,12 @@ def parse_po(path: Path, text: str | None = None) -> polib.POFile:
             message = re.sub(r"\s*\(line \d+\)", "", message).strip().lower() or "syntax error"
         raise CatalogError(path, line, message) from None
     if not catalog.metadata:
-        raise CatalogError(path, 1, "missing header entry (msgid \"\")")
-    head = []
-    for line in decoded.split("\n"):
-        if line == "#" or line.startswith("# "):
-            head.append(line)
-        else:
+        raise CatalogError(path, 1, 'missing header entry (msgid "")')
+    head: list[str] = []
+    for text_line in decoded.split("\n"):
+        if text_line != "#" and not text_line.startswith("# "):
             break
+        head.append(text_line)
     catalog.header_lines = head  # type: ignore[attr-defined]
     return catalog
 

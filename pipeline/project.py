@@ -8,7 +8,13 @@ from pathlib import Path
 import polib
 
 from pipeline.catalogs import (
-    UI_DOMAIN, article_template, extract_templates, merge, new_po, now_stamp, ui_template,
+    UI_DOMAIN,
+    article_template,
+    extract_templates,
+    merge,
+    new_po,
+    now_stamp,
+    ui_template,
     with_stable_date,
 )
 from pipeline.config import Config
@@ -105,8 +111,9 @@ def languages_on_disk(config: Config) -> list[str]:
     return sorted(p.name for p in config.locales_dir.iterdir() if (p / "LC_MESSAGES").is_dir())
 
 
-def update(config: Config, langs: list[str] | None = None, check: bool = False,
-           fuzzy_matching: bool = True) -> list[FileChange]:
+def update(
+    config: Config, langs: list[str] | None = None, check: bool = False, fuzzy_matching: bool = True
+) -> list[FileChange]:
     """Bring every `.po` up to date with its `.pot`, creating missing ones."""
     pots = read_templates(config)
     chosen = langs or sorted(set(config.languages) | set(languages_on_disk(config)))

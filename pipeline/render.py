@@ -13,7 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import polib
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateSyntaxError, UndefinedError
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateSyntaxError,
+    UndefinedError,
+)
 from markupsafe import Markup, escape
 
 from pipeline.errors import TemplateError
@@ -107,9 +113,13 @@ def render_template(env: Environment, name: str, context: Mapping[str, Any]) -> 
     try:
         return env.get_template(name).render(**context)
     except TemplateSyntaxError as exc:
-        raise TemplateError(Path(exc.filename or templates_dir / name), exc.lineno, exc.message or "syntax error") from None
+        raise TemplateError(
+            Path(exc.filename or templates_dir / name), exc.lineno, exc.message or "syntax error"
+        ) from None
     except UndefinedError as exc:
-        raise TemplateError(templates_dir / name, _template_line(exc, name), f"undefined: {exc.message}") from None
+        raise TemplateError(
+            templates_dir / name, _template_line(exc, name), f"undefined: {exc.message}"
+        ) from None
 
 
 def _template_line(exc: BaseException, name: str) -> int:

@@ -218,7 +218,9 @@ def segment_article(article: Article) -> ParsedArticle:
             seg = Segment(alt, "image alt text", path, article.path, line)
             blocks.append(Block(seg, index, attr_index, position))
         if text and TAG_RE.sub("", text).strip():
-            blocks.append(Block(Segment(text, kind, path, article.path, line, tuple(tags)), index, attr_index))
+            blocks.append(
+                Block(Segment(text, kind, path, article.path, line, tuple(tags)), index, attr_index)
+            )
     front = [
         Segment(getattr(article, key), key, (), article.path, article.line_of(key))
         for key in ("title", "summary", "disclaimer")

@@ -75,7 +75,8 @@ def read_article(path: Path) -> Article:
     if not isinstance(data, dict) or node is None:
         raise SourceError(path, 2, "front matter must be a mapping of keys to values")
     field_lines = tuple(
-        (str(key.value), key.start_mark.line + 2) for key, _ in node.value  # type: ignore[attr-defined]
+        (str(key.value), key.start_mark.line + 2)
+        for key, _ in node.value  # type: ignore[attr-defined]
     )
     fl = dict(field_lines)
     for key in data:

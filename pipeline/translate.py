@@ -46,11 +46,12 @@ class TranslatedArticle:
     source: LocaleInfo
     title: str
     """Plain text (escaped by the template)."""
-    title_lang: str
+    title_locale: LocaleInfo
+    """The language the title is shown in: the target, or the source on fallback."""
     summary: str
-    summary_lang: str
+    summary_locale: LocaleInfo
     disclaimer: str
-    disclaimer_lang: str
+    disclaimer_locale: LocaleInfo
     body_html: str
     statuses: tuple[SegmentStatus, ...]
 
@@ -147,7 +148,10 @@ def _set_lang(token: Token, info: LocaleInfo) -> None:
 
 
 def translate_article(
-    parsed: ParsedArticle, lookup: Lookup, locale: LocaleInfo, source: LocaleInfo,
+    parsed: ParsedArticle,
+    lookup: Lookup,
+    locale: LocaleInfo,
+    source: LocaleInfo,
     image_prefix: str = "",
 ) -> TranslatedArticle:
     """Render the article body in `locale`, falling back segment by segment."""
@@ -196,24 +200,30 @@ def translate_article(
         html_token = Token("html_inline", "", 0, content=rendered)
         token.children = [html_token]
 
-    def front(key: str) -> tuple[str, str]:
+    def front(key: str) -> tuple[str, LocaleInfo]:
         segment = next((s for s in parsed.front if s.kind == key), None)
         if segment is None:
-            return "", locale.tag
+            return "", locale
         msgstr, status = lookup.find(segment)
         statuses.insert(0, status)
         if msgstr is None:
-            return segment.text, source.tag
-        return msgstr, locale.tag
+            return segment.text, source
+        return msgstr, locale
 
     disclaimer = front("disclaimer")
     summary = front("summary")
     title = front("title")
     body = markdown_parser().renderer.render(tokens, markdown_parser().options, {})
     return TranslatedArticle(
-        parsed=parsed, locale=locale, source=source,
-        title=title[0], title_lang=title[1],
-        summary=summary[0], summary_lang=summary[1],
-        disclaimer=disclaimer[0], disclaimer_lang=disclaimer[1],
-        body_html=body, statuses=tuple(statuses),
+        parsed=parsed,
+        locale=locale,
+        source=source,
+        title=title[0],
+        title_locale=title[1],
+        summary=summary[0],
+        summary_locale=summary[1],
+        disclaimer=disclaimer[0],
+        disclaimer_locale=disclaimer[1],
+        body_html=body,
+        statuses=tuple(statuses),
     )

@@ -1,0 +1,70 @@
+"""Shared fixtures: a throw-away copy of the project and a CLI runner."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPORA = ROOT.parent / "shared" / "corpora"
+
+Run = Callable[..., subprocess.CompletedProcess[str]]
+
+
+def run_cli(
+    *args: str, cwd: Path, check: bool = True, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `python -m pipeline ARGS` in `cwd` as a user would."""
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=600,
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"pipeline {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def copy_project(dest: Path, locales: bool = True) -> Path:
+    """A copy of this repository's project files (no output/) under `dest`."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in ("pyproject.toml", "source", "templates"):
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name)
+        else:
+            shutil.copy2(src, dest / name)
+    if locales:
+        shutil.copytree(ROOT / "locales", dest / "locales")
+    return dest
+
+
+def pdftotext(pdf: Path) -> str:
+    out = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True
+    )
+    return out.stdout
+
+
+def squash(text: str) -> str:
+    """Collapse white space and undo line-end hyphenation for text comparisons."""
+    return " ".join(text.replace("\u00ad", "").replace("-\n", "").split())
+
+
+@pytest.fixture(scope="session")
+def built_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project copied, extracted, updated and built once for the whole session."""
+    project = copy_project(tmp_path_factory.mktemp("built") / "project")
+    run_cli("extract", cwd=project)
+    run_cli("update", cwd=project)
+    run_cli("build", cwd=project)
+    return project

@@ -1,0 +1,222 @@
+"""Extraction and update: segments as msgids, stable files, nothing ever lost."""
+
+from __future__ import annotations
+
+import subprocess
+import textwrap
+from pathlib import Path
+
+import polib
+import pytest
+
+from conftest import ROOT, copy_project, run_cli
+
+ARTICLE = """\
+---
+title: Test article
+summary: A short summary.
+slug: demo
+lang: en
+---
+
+## First section
+
+Ask [your neurologist](https://example.org/neuro "Neurology") about **HSCT**,
+the *transplant* with `code`.
+
+![A drawing of cells](images/cells.svg)
+
+- One item
+- Two items
+
+### Sub section
+
+| Drug | Dose |
+| ---- | ---- |
+| A    | 2 mg |
+
+Ask [your neurologist](https://example.org/other) about **HSCT**, the *transplant*
+with `code`.
+"""
+
+
+def make_project(root: Path, article: str = ARTICLE) -> Path:
+    (root / "source" / "images").mkdir(parents=True)
+    (root / "source" / "demo.md").write_text(article, "utf-8")
+    (root / "source" / "images" / "cells.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle cx="5" cy="5" r="4"/></svg>'
+    )
+    (root / "templates").mkdir()
+    for name in ("handout.html", "index.html", "style.css"):
+        (root / "templates" / name).write_text((ROOT / "templates" / name).read_text("utf-8"))
+    (root / "pyproject.toml").write_text(
+        textwrap.dedent("""\
+        [tool.pipeline]
+        source_language = "en"
+        languages = ["es"]
+        [tool.pipeline.clinic]
+        name = "Test Clinic"
+        """)
+    )
+    return root
+
+
+def msgfmt_check(path: Path) -> None:
+    result = subprocess.run(
+        ["msgfmt", "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    noise = [line for line in result.stderr.splitlines() if "initial default value" not in line]
+    assert not noise or path.suffix == ".pot", noise
+
+
+def test_segments_become_tagged_msgids(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    run_cli("extract", cwd=project)
+    pot = polib.pofile(str(project / "locales" / "demo.pot"))
+    ids = [e.msgid for e in pot]
+    assert ids == [
+        "Test article",
+        "A short summary.",
+        "First section",
+        "Ask <a1>your neurologist</a1> about <strong1>HSCT</strong1>, the <em1>transplant</em1> "
+        "with <code1/>.",
+        "A drawing of cells",
+        "One item",
+        "Two items",
+        "Sub section",
+        "Drug",
+        "Dose",
+        "A",
+        "2 mg",
+    ]
+    text = (project / "locales" / "demo.pot").read_text("utf-8")
+    assert "example.org" not in text and "cells.svg" not in text
+    entry = pot.find(ids[3])
+    # identical texts share one entry; link targets differ but are not part of the msgid
+    assert entry.comment.splitlines() == [
+        "Section: First section (paragraph)",
+        "Section: First section › Sub section (paragraph)",
+    ]
+    assert entry.occurrences == [("source/demo.md", "")]
+    assert pot.find("One item").comment == "Section: First section (list item)"
+    assert pot.find("Dose").comment == "Section: First section › Sub section (table cell)"
+    msgfmt_check(project / "locales" / "demo.pot")
+
+
+def test_rewrapping_the_source_keeps_msgids(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    run_cli("extract", cwd=project)
+    before = (project / "locales" / "demo.pot").read_bytes()
+    src = project / "source" / "demo.md"
+    src.write_text(
+        src.read_text("utf-8").replace("about **HSCT**,\nthe", "about   **HSCT**, the\n")
+    )
+    result = run_cli("extract", cwd=project)
+    assert result.stdout == ""
+    assert (project / "locales" / "demo.pot").read_bytes() == before
+
+
+def test_links_are_restored_from_the_source_by_tag(tmp_path: Path) -> None:
+    from pipeline.po import parse_po, write_po
+
+    project = make_project(tmp_path)
+    run_cli("extract", cwd=project)
+    run_cli("init", "es", cwd=project)
+    po_path = project / "locales" / "es" / "LC_MESSAGES" / "demo.po"
+    catalog = parse_po(po_path)
+    for entry in catalog:
+        entry.msgstr = {
+            "Ask <a1>your neurologist</a1> about <strong1>HSCT</strong1>, the <em1>transplant</em1> "
+            "with <code1/>.": "Pregunte por el <strong1>TCMH</strong1> (<em1>trasplante</em1>, "
+            "<code1/>) a <a1>su neurólogo</a1>.",
+        }.get(entry.msgid, entry.msgid.upper())
+    write_po(po_path, catalog)
+    msgfmt_check(po_path)
+    run_cli("build", "--lang", "es", cwd=project)
+    html = (project / "output" / "es" / "demo.html").read_text("utf-8")
+    assert (
+        "Pregunte por el <strong>TCMH</strong> (<em>trasplante</em>, <code>code</code>) a "
+        '<a href="https://example.org/neuro" title="Neurology">su neurólogo</a>.'
+    ) in html
+    assert '<a href="https://example.org/other">su neurólogo</a>' in html
+    assert '<figure><img src="../images/cells.svg" alt="A DRAWING OF CELLS"></figure>' in html
+
+
+def test_update_never_loses_a_translation(tmp_path: Path) -> None:
+    from pipeline.po import parse_po, write_po
+
+    project = make_project(tmp_path)
+    run_cli("extract", cwd=project)
+    run_cli("init", "es", cwd=project)
+    po_path = project / "locales" / "es" / "LC_MESSAGES" / "demo.po"
+    catalog = parse_po(po_path)
+    for entry in catalog:
+        entry.msgstr = "ES " + entry.msgid
+    write_po(po_path, catalog)
+
+    src = project / "source" / "demo.md"
+    original = src.read_text("utf-8")
+    src.write_text(original.replace("One item", "One single item").replace("- Two items\n", ""))
+    run_cli("extract", cwd=project)
+    run_cli("update", cwd=project)
+    updated = polib.pofile(str(po_path))
+    changed = updated.find("One single item")
+    assert "fuzzy" in changed.flags
+    assert changed.previous_msgid == "One item"
+    assert changed.msgstr == "ES One item"
+    gone = [e for e in updated.obsolete_entries() if e.msgid == "Two items"]
+    assert gone and gone[0].msgstr == "ES Two items"
+    msgfmt_check(po_path)
+
+    src.write_text(original)
+    run_cli("extract", cwd=project)
+    run_cli("update", cwd=project)
+    revived = polib.pofile(str(po_path))
+    assert revived.find("Two items").msgstr == "ES Two items"
+    assert "fuzzy" not in revived.find("Two items").flags
+    assert revived.find("One item").msgstr == "ES One item"
+    assert not [e for e in revived.obsolete_entries() if e.msgid == "Two items"]
+    translated = {e.msgid: e.msgstr for e in revived if e.msgstr and not e.obsolete}
+    assert len(translated) == len([e for e in revived if not e.obsolete])
+    msgfmt_check(po_path)
+
+
+@pytest.mark.parametrize("epoch", [None, "1700000000"])
+def test_second_extract_and_update_change_nothing(tmp_path: Path, epoch: str | None) -> None:
+    env = {"SOURCE_DATE_EPOCH": epoch} if epoch else {}
+    project = make_project(tmp_path)
+    run_cli("extract", cwd=project, env=env)
+    run_cli("init", "es", cwd=project, env=env)
+    run_cli("update", cwd=project, env=env)
+    snapshot = {p: p.read_bytes() for p in (project / "locales").rglob("*.po*")}
+    if epoch:
+        assert (
+            b"POT-Creation-Date: 2023-11-14 22:13+0000"
+            in snapshot[project / "locales" / "demo.pot"]
+        )
+    for _ in range(2):
+        assert run_cli("extract", cwd=project, env=env).stdout == ""
+        assert run_cli("update", cwd=project, env=env).stdout == ""
+    assert snapshot == {p: p.read_bytes() for p in (project / "locales").rglob("*.po*")}
+    for path in snapshot:
+        msgfmt_check(path)
+        assert subprocess.run(["msgcat", str(path)], capture_output=True).stdout == snapshot[path]
+
+
+def test_repository_catalogs_are_current_and_valid(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    assert run_cli("extract", "--check", cwd=project, check=False).returncode == 0
+    assert run_cli("update", "--check", cwd=project, check=False).returncode == 0
+    for path in sorted((ROOT / "locales").rglob("*.po*")):
+        msgfmt_check(path)
+
+
+def test_init_writes_cldr_plural_forms(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    run_cli("extract", cwd=project)
+    run_cli("init", "ar", cwd=project)
+    po = polib.pofile(str(project / "locales" / "ar" / "LC_MESSAGES" / "ui.po"))
+    assert po.metadata["Language"] == "ar"
+    assert po.metadata["Plural-Forms"].startswith("nplurals=6;")
+    assert po.metadata["Content-Type"] == "text/plain; charset=UTF-8"

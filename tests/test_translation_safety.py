@@ -1,0 +1,69 @@
+"""Translator text is never trusted as HTML; broken tags fall back to the source."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polib
+import pytest
+
+from conftest import copy_project, pdftotext, run_cli, squash
+
+SLUG = "stem-cell-therapy-ms"
+ATTACKS = {
+    "What is Multiple Sclerosis?": "<script>alert(1)</script>",
+    "Autoimmune Disease": '<img src=x onerror="alert(2)">',
+    "Symptoms and Progression": '<a href="javascript:alert(3)">click</a> <style>body{display:none}</style>',
+}
+
+
+def _edit(po_path: Path, change: dict[str, str]) -> None:
+    from pipeline.po import parse_po, write_po
+
+    catalog = parse_po(po_path)
+    for entry in catalog:
+        if entry.msgid in change:
+            entry.msgstr = change[entry.msgid]
+            if "fuzzy" in entry.flags:
+                entry.flags.remove("fuzzy")
+    write_po(po_path, catalog)
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = copy_project(tmp_path_factory.mktemp("hostile") / "p")
+    _edit(project / "locales" / "es" / "LC_MESSAGES" / f"{SLUG}.po", ATTACKS)
+    _edit(
+        project / "locales" / "es" / "LC_MESSAGES" / "ui.po",
+        {"Disclaimer": "<iframe src=//evil></iframe>Aviso"},
+    )
+    run_cli("build", "--lang", "es", cwd=project)
+    return project
+
+
+def test_msgstr_markup_is_escaped_in_html(hostile: Path) -> None:
+    html = (hostile / "output" / "es" / f"{SLUG}.html").read_text("utf-8")
+    assert "<script>" not in html and 'onerror="alert' not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=" in html
+    assert 'href="javascript:' not in html and "<style>body{display:none}" not in html
+    assert "<iframe" not in html and "&lt;iframe src=//evil&gt;&lt;/iframe&gt;Aviso" in html
+
+
+def test_msgstr_markup_is_literal_text_in_pdf(hostile: Path) -> None:
+    text = squash(pdftotext(hostile / "output" / "es" / f"{SLUG}.pdf"))
+    assert "<script>alert(1)</script>" in text
+    assert '<img src=x onerror="alert(2)">' in text
+    assert "<iframe src=//evil></iframe>Aviso" in text
+
+
+def test_tag_mismatch_falls_back_to_source_and_is_reported(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    po = project / "locales" / "es" / "LC_MESSAGES" / f"{SLUG}.po"
+    msgid = next(e.msgid for e in polib.pofile(str(po)) if "<strong1>" in e.msgid)
+    _edit(po, {msgid: "La terapia <b>no</b> es una cura."})
+    result = run_cli("build", "--lang", "es", cwd=project)
+    assert "invalid translation: tag <strong1> is missing" in result.stderr
+    html = (project / "output" / "es" / f"{SLUG}.html").read_text("utf-8")
+    assert "&lt;b&gt;no" not in html
+    assert '<p lang="en" dir="ltr">Stem cell therapy is <strong>not a cure</strong>' in html
