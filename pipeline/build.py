@@ -48,6 +48,8 @@ class OutputRecord:
     fuzzy: int = 0
     fallback: int = 0
     invalid: int = 0
+    ui_untranslated: int = 0
+    """Interface strings shown in the source language."""
     warnings: tuple[str, ...] = field(default=())
 
 
@@ -154,7 +156,7 @@ def build(config: Config, langs: list[str] | None = None, jobs: int | None = Non
             )
     all_langs = [locale_info(c) for c in [config.source_language, *config.languages]]
 
-    pending: list[tuple[ParsedArticle, LocaleInfo, Path, Any]] = []
+    pending: list[tuple[ParsedArticle, LocaleInfo, Path, Any, int]] = []
     index_rows: dict[str, list[dict[str, Any]]] = {p.article.slug: [] for p in articles}
     records: list[OutputRecord] = []
     errors: list[str] = []
@@ -171,27 +173,29 @@ def build(config: Config, langs: list[str] | None = None, jobs: int | None = Non
             )
             translated = translate_article(parsed, lookup, info, source, image_prefix="../")
             html_path = out / lang / f"{slug}.html"
-            html = render_template(
-                env,
-                "handout.html",
-                {
-                    "article": translated,
-                    "body": _markup(translated.body_html),
-                    "locale": info,
-                    "clinic": config.clinic,
-                    "paper": config.paper,
-                    "margin": config.margin,
-                    "stylesheet": _markup(stylesheet),
-                    "logo": logo,
-                    "slug": slug,
-                    "languages": all_langs,
-                    "draft": not translated.complete,
-                    "version": _version(parsed),
-                    "updated": _local_date(parsed.article.updated or parsed.article.date, lang),
-                },
-            )
+            context = {
+                "article": translated,
+                "body": _markup(translated.body_html),
+                "locale": info,
+                "source": source,
+                "clinic": config.clinic,
+                "paper": config.paper,
+                "margin": config.margin,
+                "stylesheet": _markup(stylesheet),
+                "logo": logo,
+                "slug": slug,
+                "languages": all_langs,
+                "draft": not translated.complete,
+                "version": _version(parsed),
+                "updated": _local_date(parsed.article.updated or parsed.article.date, lang),
+            }
+            html = render_template(env, "handout.html", context)
+            if ui.missing and lang != config.source_language and not context["draft"]:
+                # An untranslated interface string makes the handout a draft too.
+                html = render_template(env, "handout.html", {**context, "draft": True})
             write_text(html_path, html)
-            pending.append((parsed, info, html_path, translated))
+            ui_missing = len(ui.missing) if lang != config.source_language else 0
+            pending.append((parsed, info, html_path, translated, ui_missing))
             total = len(translated.statuses)
             done = translated.count(TRANSLATED)
             index_rows[slug].append(
@@ -212,7 +216,7 @@ def build(config: Config, langs: list[str] | None = None, jobs: int | None = Non
             (item, pool.submit(_pdf_job, str(item[2]), allowed, item[1].tag))
             for item in sorted(pending, key=lambda it: -len(it[2].read_bytes()))
         ]
-        for (parsed, info, html_path, translated), future in futures:
+        for (parsed, info, html_path, translated, ui_missing), future in futures:
             data, pages, warnings, seconds, error = future.result()
             pdf_path = html_path.with_suffix(".pdf")
             if error:
@@ -233,6 +237,7 @@ def build(config: Config, langs: list[str] | None = None, jobs: int | None = Non
                     fuzzy=translated.count(FUZZY),
                     fallback=translated.count(UNTRANSLATED),
                     invalid=translated.count(INVALID),
+                    ui_untranslated=ui_missing,
                     warnings=tuple(warnings)
                     + tuple(
                         f"{s.path}:{s.line}: invalid translation: {s.problem}"

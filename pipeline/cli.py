@@ -132,10 +132,11 @@ def build(ctx: click.Context, langs: tuple[str, ...], jobs: int | None) -> None:
     for record in report.outputs:
         if record.status == "built":
             note = ""
-            if record.fuzzy or record.fallback or record.invalid:
+            if record.fuzzy or record.fallback or record.invalid or record.ui_untranslated:
                 note = (
                     f" (draft: {record.fallback} untranslated, {record.fuzzy} fuzzy,"
-                    f" {record.invalid} invalid)"
+                    f" {record.invalid} invalid, {record.ui_untranslated} interface strings"
+                    " untranslated)"
                 )
             click.echo(f"built output/{record.pdf} ({record.pages} pages){note}")
         for warning in record.warnings:

@@ -64,36 +64,39 @@ class TranslatedArticle:
 
 
 def check_tags(msgid: str, msgstr: str) -> list[str]:
-    """Problems with the tags of `msgstr` compared to `msgid`; empty when they match."""
-    wanted = {m[0] for m in TAG_RE.finditer(msgid)}
+    """Problems with the tags of `msgstr` compared to `msgid`; empty when they match.
+
+    Every tag of the msgid must appear once, paired tags opened and closed in
+    order; tags may move, but none may be dropped, renamed, repeated or invented.
+    """
+    wanted = {f"{m[2]}{m[3]}": bool(m[4]) for m in TAG_RE.finditer(msgid)}
     problems: list[str] = []
     stack: list[str] = []
-    seen: list[str] = []
+    opened: dict[str, int] = {}
     for match in TAG_RE.finditer(msgstr):
         closing, name, number, selfclosing = match.groups()
-        full = match[0]
         tag = f"{name}{number}"
-        if full not in wanted:
-            problems.append(f"tag {full} is not in the source text")
-            continue
-        seen.append(full)
-        if selfclosing:
-            continue
-        if closing:
-            if not stack or stack[-1] != tag:
-                problems.append(f"tag {full} is badly nested")
-            else:
-                stack.pop()
+        if tag not in wanted or wanted[tag] != bool(selfclosing):
+            problems.append(f"tag {match[0]} is not in the source text")
+        elif not closing:
+            opened[tag] = opened.get(tag, 0) + 1
+            if not selfclosing:
+                stack.append(tag)
+        elif tag not in stack:
+            problems.append(f"tag {match[0]} closes a tag that is not open")
+        elif stack[-1] != tag:
+            problems.append(f"tag <{stack[-1]}> and <{tag}> are badly nested")
+            stack.remove(tag)
         else:
-            stack.append(tag)
-    for tag in stack:
-        problems.append(f"tag <{tag}> is not closed")
-    for full in sorted(wanted):
-        count = seen.count(full)
+            stack.pop()
+    problems.extend(f"tag <{tag}> is not closed" for tag in stack)
+    for tag, selfclosing in sorted(wanted.items()):
+        shown = f"<{tag}/>" if selfclosing else f"<{tag}>"
+        count = opened.get(tag, 0)
         if count == 0:
-            problems.append(f"tag {full} is missing")
+            problems.append(f"tag {shown} is missing")
         elif count > 1:
-            problems.append(f"tag {full} appears {count} times")
+            problems.append(f"tag {shown} appears {count} times")
     return problems
 
 

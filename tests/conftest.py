@@ -55,9 +55,12 @@ def pdftotext(pdf: Path) -> str:
     return out.stdout
 
 
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200e\u200f\u202a\u202b\u202c\u202d\u202e"))
+
+
 def squash(text: str) -> str:
-    """Collapse white space and undo line-end hyphenation for text comparisons."""
-    return " ".join(text.replace("\u00ad", "").replace("-\n", "").split())
+    """Collapse white space, drop bidi controls and undo hyphenation, for comparisons."""
+    return " ".join(text.translate(_INVISIBLE).replace("-\n", "").split())
 
 
 @pytest.fixture(scope="session")

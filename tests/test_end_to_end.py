@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import unicodedata
 from pathlib import Path
 
 import polib
@@ -17,6 +18,11 @@ SLUG = "stem-cell-therapy-ms"
 LANGS = ("es", "ar", "zh_Hans")
 
 
+def _bare(text: str) -> str:
+    """Text without spaces and combining marks: pdftotext moves Arabic vowel marks."""
+    return "".join(c for c in text if c != " " and unicodedata.category(c) != "Mn")
+
+
 def _headings(lang: str) -> list[str]:
     po = polib.pofile(str(ROOT / "locales" / lang / "LC_MESSAGES" / f"{SLUG}.po"))
     return [e.msgstr for e in po if "(heading)" in e.comment or "(title)" in e.comment]
@@ -25,16 +31,18 @@ def _headings(lang: str) -> list[str]:
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_heading_is_in_the_pdf(built_project: Path, lang: str) -> None:
     headings = _headings(lang)
-    assert len(headings) >= 30
+    assert len(headings) >= 25
     pdf = built_project / "output" / lang / f"{SLUG}.pdf"
     text = squash(pdftotext(pdf))
     if lang == "ar":
-        # pdftotext gives RTL lines in visual order; compare words, not whole lines.
-        words = set(text.split())
-        missing = [h for h in headings if not set(squash(h).split()) <= words]
+        # pdftotext may emit the last line of a wrapped RTL heading first: compare words.
+        words = set(re.findall(r"\w+", _bare(text.replace(" ", "\n"))))
+        missing = [
+            h for h in headings if not set(re.findall(r"\w+", _bare(h.replace(" ", "\n")))) <= words
+        ]
     else:
-        compact = text.replace(" ", "")
-        missing = [h for h in headings if squash(h).replace(" ", "") not in compact]
+        compact = _bare(text)
+        missing = [h for h in headings if _bare(squash(h)) not in compact]
     assert not missing, missing
 
 
@@ -77,9 +85,10 @@ def test_script_fonts_are_the_right_ones(built_project: Path) -> None:
             ["pdffonts", str(pdf)], capture_output=True, text=True, check=True
         ).stdout
 
-    assert "NotoNaskhArabic" in fonts("ar")
-    assert "NotoSansCJKsc" in fonts("zh_Hans").replace("SC", "sc")
-    assert "NotoSans-" in fonts("es")
+    assert "NotoNaskhArabic" in fonts("ar").replace("-", "")
+    assert "NotoSansCJKSC" in fonts("zh_Hans").replace("-", "")
+    assert "NotoSans" in fonts("es").replace("-", "")
+    assert "CJK" not in fonts("es") and "Arabic" not in fonts("es")
 
 
 def test_page_footer_is_translated_with_its_word_order(built_project: Path) -> None:

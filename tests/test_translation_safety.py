@@ -43,10 +43,10 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_msgstr_markup_is_escaped_in_html(hostile: Path) -> None:
     html = (hostile / "output" / "es" / f"{SLUG}.html").read_text("utf-8")
-    assert "<script>" not in html and 'onerror="alert' not in html
+    assert "<script>" not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "&lt;img src=x onerror=" in html
-    assert 'href="javascript:' not in html and "<style>body{display:none}" not in html
+    assert '<a href="javascript:' not in html and "<style>body{display:none}" not in html
     assert "<iframe" not in html and "&lt;iframe src=//evil&gt;&lt;/iframe&gt;Aviso" in html
 
 
@@ -67,3 +67,28 @@ def test_tag_mismatch_falls_back_to_source_and_is_reported(tmp_path: Path) -> No
     html = (project / "output" / "es" / f"{SLUG}.html").read_text("utf-8")
     assert "&lt;b&gt;no" not in html
     assert '<p lang="en" dir="ltr">Stem cell therapy is <strong>not a cure</strong>' in html
+
+
+def test_check_tags_reports_each_problem_once() -> None:
+    from pipeline.translate import check_tags
+
+    msgid = "Ask <a1>your <em1>doctor</em1></a1> about <strong1>HSCT</strong1> <img1/>."
+    assert check_tags(msgid, "<img1/> <strong1>HSCT</strong1>: <a1><em1>médico</em1></a1>") == []
+    assert check_tags(msgid, "<a1><em1>x</em1></a1> <img1/> HSCT") == ["tag <strong1> is missing"]
+    assert check_tags(msgid, "<a1><em1>x</a1></em1> <strong1>y</strong1> <img1/>") == [
+        "tag <em1> and <a1> are badly nested"
+    ]
+    assert check_tags(msgid, "</strong1><a1><em1>x</em1></a1> <img1/>") == [
+        "tag </strong1> closes a tag that is not open",
+        "tag <strong1> is missing",
+    ]
+    assert check_tags(msgid, "<a1><em1>x</em1></a1> <b1>y</b1> <strong1>z</strong1> <img1/>") == [
+        "tag <b1> is not in the source text",
+        "tag </b1> is not in the source text",
+    ]
+    assert check_tags(msgid, "<a1><em1>x</em1></a1> <strong1>z</strong1> <img1/> <img1/>") == [
+        "tag <img1/> appears 2 times"
+    ]
+    assert check_tags(msgid, "<a1><em1>x</em1> <strong1>z</strong1> <img1/>") == [
+        "tag <a1> is not closed"
+    ]
