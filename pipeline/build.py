@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import shutil
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -21,7 +22,7 @@ from babel.messages.plurals import get_plural
 
 from pipeline.catalogs import UI_DOMAIN
 from pipeline.config import Config
-from pipeline.errors import PipelineError, SourceError
+from pipeline.errors import PipelineError, SourceError, display_path
 from pipeline.fsutil import write_bytes, write_text
 from pipeline.locales import LocaleInfo, locale_info
 from pipeline.po import parse_po
@@ -220,7 +221,7 @@ def build(config: Config, langs: list[str] | None = None, jobs: int | None = Non
             data, pages, warnings, seconds, error = future.result()
             pdf_path = html_path.with_suffix(".pdf")
             if error:
-                errors.append(error)
+                errors.append(_locate_glyph_error(config, info.code, parsed, error))
             else:
                 write_bytes(pdf_path, data)
             records.append(
@@ -275,6 +276,27 @@ def build(config: Config, langs: list[str] | None = None, jobs: int | None = Non
         + "\n",
     )
     return report
+
+
+def _locate_glyph_error(config: Config, lang: str, parsed: ParsedArticle, error: str) -> str:
+    """Point a missing-glyph error at the catalog, source or template line holding it."""
+    match = re.search(r"\(U\+([0-9A-F]{4,6})\)$", error)
+    if not match:
+        return error
+    char = chr(int(match[1], 16))
+    candidates = [
+        po_path(config, lang, parsed.article.slug),
+        po_path(config, lang, UI_DOMAIN),
+        parsed.article.path,
+        *sorted(config.templates_dir.glob("*.html")),
+    ]
+    for path in candidates:
+        if not path.is_file():
+            continue
+        for number, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+            if char in line:
+                return f"{display_path(path)}:{number}: {error.split(': ', 1)[1]}"
+    return error
 
 
 def _markup(text: str) -> Any:

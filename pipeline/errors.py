@@ -17,7 +17,7 @@ class PipelineError(Exception):
     def __str__(self) -> str:
         where = ""
         if self.path is not None:
-            where = f"{_display(self.path)}:{self.line or 1}: "
+            where = f"{display_path(self.path)}:{self.line or 1}: "
         return f"{where}{self.message}"
 
 
@@ -45,7 +45,7 @@ class LockError(PipelineError):
     """Another pipeline process holds the project lock."""
 
 
-def _display(path: Path) -> str:
+def display_path(path: Path) -> str:
     """Show paths relative to the working directory when they are inside it."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))

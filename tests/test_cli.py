@@ -1,0 +1,74 @@
+"""The command line as a user meets it: help, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_project, run_cli
+
+COMMANDS = ["extract", "init", "update", "build"]
+
+
+@pytest.mark.parametrize("command", ["", *COMMANDS])
+def test_every_command_has_help(tmp_path: Path, command: str) -> None:
+    result = run_cli(*([command] if command else []), "--help", cwd=tmp_path)
+    assert result.returncode == 0
+    assert "Usage: pipeline" in result.stdout
+
+
+def test_wrong_usage_exits_2(tmp_path: Path) -> None:
+    result = run_cli("build", "--jobs", "zero", cwd=tmp_path, check=False)
+    assert result.returncode == 2
+    assert run_cli("no-such-command", cwd=tmp_path, check=False).returncode == 2
+
+
+def test_outside_a_project_is_one_line(tmp_path: Path) -> None:
+    result = run_cli("build", cwd=tmp_path, check=False)
+    assert result.returncode == 1
+    assert result.stderr.startswith("no pyproject.toml with [tool.pipeline]")
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_project_option_and_subfolders(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    assert run_cli("--project", str(project), "extract", "--check", cwd=tmp_path).returncode == 0
+    assert run_cli("extract", "--check", cwd=project / "source").returncode == 0
+
+
+def test_a_glyph_no_font_has_fails_the_build_at_its_catalog_line(tmp_path: Path) -> None:
+    from pipeline.po import parse_po, write_po
+
+    project = copy_project(tmp_path / "p")
+    po_path = project / "locales" / "es" / "LC_MESSAGES" / "stem-cell-therapy-ms.po"
+    catalog = parse_po(po_path)
+    entry = catalog.find("Autoimmune Disease")
+    entry.msgstr = "Enfermedad \U000f0000 autoinmune"
+    write_po(po_path, catalog)
+    line = next(
+        n
+        for n, text in enumerate(po_path.read_text("utf-8").splitlines(), 1)
+        if "\U000f0000" in text
+    )
+    result = run_cli("build", "--lang", "es", cwd=project, check=False)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"locales/es/LC_MESSAGES/stem-cell-therapy-ms.po:{line}: no font has a glyph for"
+        f' "\U000f0000" (U+F0000)'
+    ]
+    assert not (project / "output" / "es" / "stem-cell-therapy-ms.pdf").exists()
+
+
+def test_init_then_build_a_new_language(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    result = run_cli("init", "pt_BR", cwd=project)
+    assert "created locales/pt_BR/LC_MESSAGES/stem-cell-therapy-ms.po" in result.stdout
+    assert 'add "pt_BR" to [tool.pipeline] languages' in result.stdout
+    again = run_cli("init", "pt_BR", cwd=project)
+    assert "created" not in again.stdout
+    build = run_cli("build", "--lang", "pt_BR", cwd=project)
+    assert "draft" in build.stdout
+    html = (project / "output" / "pt_BR" / "stem-cell-therapy-ms.html").read_text("utf-8")
+    assert '<html lang="pt-BR" dir="ltr">' in html
+    assert 'class="watermark"' in html
