@@ -11,7 +11,6 @@ from pipeline.catalogs import (
     UI_DOMAIN,
     article_template,
     extract_templates,
-    merge,
     new_po,
     now_stamp,
     ui_template,
@@ -20,6 +19,7 @@ from pipeline.catalogs import (
 from pipeline.config import Config
 from pipeline.errors import CatalogError, ConfigError
 from pipeline.locales import invalid_reason
+from pipeline.merge import merge
 from pipeline.po import generate_po, parse_po, write_po
 from pipeline.segments import ParsedArticle, segment_article
 from pipeline.sources import find_articles, read_article
