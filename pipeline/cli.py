@@ -146,6 +146,61 @@ def build(ctx: click.Context, langs: tuple[str, ...], jobs: int | None) -> None:
     ctx.exit(0 if report.ok else 1)
 
 
+@cli.command("merge")
+@click.argument("old", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.argument("template", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Where to write the updated catalog (may be OLD itself).",
+)
+@click.option(
+    "--no-fuzzy-matching", is_flag=True, help="Do not guess translations of changed messages."
+)
+@click.option("--prune-obsolete", is_flag=True, help="Drop translations whose message vanished.")
+def merge_command(
+    old: Path, template: Path, output: Path, no_fuzzy_matching: bool, prune_obsolete: bool
+) -> None:
+    """Update OLD.po to the messages of TEMPLATE.pot, like msgmerge --previous."""
+    from pipeline.merge import merge
+    from pipeline.po import parse_po, write_po
+
+    catalog = merge(
+        parse_po(old),
+        parse_po(template),
+        fuzzy_matching=not no_fuzzy_matching,
+        prune_obsolete=prune_obsolete,
+    )
+    write_po(output, catalog)
+
+
+@cli.command("fmt")
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True, path_type=Path)
+)
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if a file is not canonical.")
+@click.pass_context
+def fmt_command(ctx: click.Context, files: tuple[Path, ...], check: bool) -> None:
+    """Rewrite .po/.pot files in gettext's canonical formatting (what msgcat writes)."""
+    from pipeline.fsutil import write_text
+    from pipeline.po import generate_po, parse_po
+
+    bad = 0
+    for path in files:
+        text = generate_po(parse_po(path))
+        if path.read_text("utf-8") == text:
+            continue
+        bad += 1
+        if check:
+            click.echo(f"{_rel(path)}:1: not in canonical gettext formatting", err=True)
+        else:
+            write_text(path, text)
+            click.echo(f"formatted {_rel(path)}")
+    ctx.exit(1 if check and bad else 0)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; user errors print one line and return 1, usage errors 2."""
     try:

@@ -24,7 +24,11 @@ def _translated(entry: polib.POEntry) -> bool:
 
 
 def merge(
-    po: polib.POFile, template: polib.POFile, lang: str | None = None, fuzzy_matching: bool = True
+    po: polib.POFile,
+    template: polib.POFile,
+    lang: str | None = None,
+    fuzzy_matching: bool = True,
+    prune_obsolete: bool = False,
 ) -> polib.POFile:
     """Update `po` to the messages of `template`: exact reuse, fuzzy guesses, obsolete kept.
 
@@ -94,6 +98,8 @@ def merge(
             entry.msgstr_plural = {i: entry.msgstr_plural.get(i, "") for i in range(nplurals)}
         result.append(entry)
 
+    if prune_obsolete:
+        return result
     current = {(e.msgctxt, e.msgid) for e in result}
     for key, entry in old.items():
         if key in used or key in current or not _translated(entry):
