@@ -1,7 +1,11 @@
 """The build: articles × languages → HTML pages, PDF handouts, index and report.
 
-Stages, in order: read sources and catalogs, translate and render HTML (in this
-process), render PDFs (in a pool of worker processes), then index and report.
+The stages, in order (`build` below reads top to bottom):
+1. read the sources and check their images;
+2. per language and article: translate, decide whether to publish, render the
+   HTML page (cheap, in this process);
+3. render the PDF editions that are out of date in a pool of worker processes;
+4. write the index page and `report.json`, and remove outputs nobody makes.
 """
 
 from __future__ import annotations
@@ -12,42 +16,61 @@ import json
 import os
 import re
 import shutil
-import time
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from babel.messages.plurals import get_plural
+from markupsafe import Markup
 
+from pipeline import __version__
 from pipeline.catalogs import UI_DOMAIN
 from pipeline.config import Config
-from pipeline.errors import PipelineError, SourceError, display_path
+from pipeline.errors import SourceError, TemplateError, display_path
 from pipeline.fsutil import write_bytes, write_text
 from pipeline.locales import LocaleInfo, locale_info
 from pipeline.po import parse_po
 from pipeline.project import parse_articles, po_path
 from pipeline.render import UICatalog, make_environment, render_template
 from pipeline.segments import ParsedArticle
-from pipeline.translate import FUZZY, INVALID, TRANSLATED, UNTRANSLATED, Lookup, translate_article
+from pipeline.translate import (
+    FUZZY,
+    INVALID,
+    TRANSLATED,
+    UNTRANSLATED,
+    Lookup,
+    TranslatedArticle,
+    translate_article,
+)
+from pipeline.workers import RenderResult, RenderTask, run_tasks
+
+STATE_FILE = ".build-state.json"
+EDITIONS = {"standard": ".pdf", "large": ".large.pdf"}
 
 
 @dataclass(frozen=True)
 class OutputRecord:
-    """What the build made of one article in one language."""
+    """What the build made of one article in one language and edition."""
 
     slug: str
     lang: str
-    html: str
+    edition: str
+    """`standard` or `large`."""
     pdf: str
+    """Path under output/."""
     status: str
-    """`built` or `failed`."""
+    """`built`, `up-to-date`, `not-published` or `failed`."""
+    reason: str = ""
+    """Why it was not published or failed."""
     pages: int = 0
     bytes: int = 0
     seconds: float = 0.0
+    percent: int = 0
+    """Share of the article's segments shown translated."""
     translated: int = 0
     fuzzy: int = 0
     fallback: int = 0
+    """Untranslated segments shown in the source language."""
     invalid: int = 0
     ui_untranslated: int = 0
     """Interface strings shown in the source language."""
@@ -65,41 +88,115 @@ class BuildReport:
     def ok(self) -> bool:
         return not self.errors
 
-
-def _plural_index(lang: str) -> Any:
-    from gettext import c2py
-
-    return c2py(get_plural(lang).plural_expr)
+    def to_json(self) -> str:
+        data = {"outputs": [asdict(r) for r in self.outputs], "errors": list(self.errors)}
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def _load_ui(config: Config, lang: str) -> UICatalog:
-    path = po_path(config, lang, UI_DOMAIN)
-    catalog = parse_po(path) if path.exists() and lang != config.source_language else None
-    return UICatalog(catalog, _plural_index(lang))
+@dataclass(frozen=True)
+class _Page:
+    """One article in one language, translated and rendered to HTML."""
+
+    parsed: ParsedArticle
+    locale: LocaleInfo
+    translated: TranslatedArticle
+    html: Path
+    ui_missing: int
+    published: bool
+    reason: str
 
 
-def _lookup(config: Config, lang: str, slug: str) -> Lookup:
-    path = po_path(config, lang, slug)
-    if lang == config.source_language or not path.exists():
-        return Lookup(None, path)
-    return Lookup(parse_po(path), path)
+def build(
+    config: Config,
+    langs: list[str] | None = None,
+    jobs: int | None = None,
+    force: bool = False,
+    shard: tuple[int, int] = (1, 1),
+    progress: Callable[[OutputRecord, int], None] | None = None,
+) -> BuildReport:
+    """Regenerate every language's pages and handouts into `output/`."""
+    out = config.output_dir
+    _check_templates(config)
+    articles = parse_articles(config)
+    for parsed in articles:
+        _check_images(config, parsed)
+    targets = [config.source_language, *config.languages]
+    chosen = langs or targets
+    assets = _copy_assets(config, articles)
+    pages = [
+        page
+        for lang in chosen
+        for page in _render_language(config, lang, articles, [locale_info(c) for c in targets])
+    ]
+
+    tasks, records = _plan_pdfs(config, pages, assets, force)
+    tasks = shard_tasks(tasks, *shard)
+    if shard[0] > 1:
+        # Outputs that need no work are reported by the first shard only, so that
+        # merged shard reports count each output once.
+        records = [r for r in records if r.status not in ("up-to-date", "not-published")]
+    state = _read_state(out)
+    errors: list[str] = []
+    by_key = {t.key: t for t in tasks}
+    page_of = {p.html: p for p in pages}
+    for result in run_tasks(tasks, jobs or os.cpu_count() or 1):
+        task = by_key[result.key]
+        page = page_of[task.html]
+        record = _record(page, _edition(task.pdf), result)
+        if result.error:
+            error = _locate_glyph_error(config, page, result.error)
+            if error not in errors:
+                errors.append(error)
+            state.pop(result.key, None)
+        else:
+            state[result.key] = _task_hash(task, assets)
+        records.append(record)
+        if progress is not None:
+            progress(record, len(tasks))
+    _write_state(out, state)
+
+    if langs is None and shard == (1, 1):
+        _remove_stale(config, records, articles)
+    index_source = locale_info(config.source_language)
+    env = make_environment(config.templates_dir, _load_ui(config, config.source_language))
+    index = render_template(
+        env,
+        "index.html",
+        {
+            "source": index_source,
+            "clinic": config.clinic,
+            "stylesheet": Markup(_stylesheet(config)),
+            "logo": assets.get("logo", "").removeprefix("../"),
+            "articles": _index_rows(config, articles, pages, targets),
+        },
+    )
+    write_text(out / "index.html", index)
+    records.sort(key=lambda r: (r.slug, r.lang, r.edition))
+    report = BuildReport(tuple(records), tuple(errors))
+    name = "report.json" if shard == (1, 1) else f"report.shard-{shard[0]}-of-{shard[1]}.json"
+    write_text(out / name, report.to_json())
+    return report
 
 
-def _identity(config: Config, parsed: ParsedArticle) -> Lookup:
-    """The source language "translates" every segment by itself."""
-    import polib
+# -- stage 1: sources and assets ---------------------------------------------------------
 
-    catalog = polib.POFile()
-    for segment in parsed.segments:
-        catalog.append(polib.POEntry(msgid=segment.text, msgstr=segment.text))
-    return Lookup(catalog, parsed.article.path)
+
+def _check_templates(config: Config) -> None:
+    needed = ["handout.html", "index.html", "style.css"]
+    if config.large_print:
+        needed.append("large-print.css")
+    for name in needed:
+        if not (config.templates_dir / name).is_file():
+            raise TemplateError(
+                config.templates_dir / name, 1, f"missing template: templates/{name}"
+            )
 
 
 def _check_images(config: Config, parsed: ParsedArticle) -> None:
     root = config.source_dir.resolve()
     for src, line in parsed.images:
         target = (config.source_dir / src).resolve()
-        if "://" in src or src.startswith("/") or not target.is_relative_to(root):
+        if "://" in src or src.startswith(("/", "data:")) or not target.is_relative_to(root):
             raise SourceError(
                 parsed.article.path, line, f"image {src!r} must be a file under source/"
             )
@@ -107,187 +204,313 @@ def _check_images(config: Config, parsed: ParsedArticle) -> None:
             raise SourceError(parsed.article.path, line, f"image not found: {src}")
 
 
-def _local_date(iso: str, lang: str) -> str:
-    """An ISO date written the way the language writes dates (CLDR long format)."""
+def _copy_assets(config: Config, articles: list[ParsedArticle]) -> dict[str, str]:
+    """Copy the logo and images into output/; return the logo's URL from a page."""
+    out = config.output_dir
+    assets: dict[str, str] = {}
+    if config.clinic.logo:
+        logo = config.root / config.clinic.logo
+        write_bytes(out / "assets" / logo.name, logo.read_bytes())
+        assets["logo"] = f"../assets/{logo.name}"
+    for parsed in articles:
+        for src, _line in parsed.images:
+            write_bytes(out / src, (config.source_dir / src).read_bytes())
+    return assets
+
+
+def _stylesheet(config: Config) -> str:
+    return (config.templates_dir / "style.css").read_text("utf-8")
+
+
+# -- stage 2: translate and render HTML ---------------------------------------------------
+
+
+def _load_ui(config: Config, lang: str) -> UICatalog:
+    from gettext import c2py
+
+    from babel.messages.plurals import get_plural
+
+    path = po_path(config, lang, UI_DOMAIN)
+    catalog = parse_po(path) if path.exists() and lang != config.source_language else None
+    return UICatalog(catalog, c2py(get_plural(lang).plural_expr))
+
+
+def _lookup(config: Config, lang: str, parsed: ParsedArticle) -> Lookup:
+    """The article's catalog in `lang`; the source language translates to itself."""
+    import polib
+
+    if lang == config.source_language:
+        identity = polib.POFile()
+        for segment in parsed.segments:
+            identity.append(polib.POEntry(msgid=segment.text, msgstr=segment.text))
+        return Lookup(identity, parsed.article.path)
+    path = po_path(config, lang, parsed.article.slug)
+    return Lookup(parse_po(path) if path.exists() else None, path)
+
+
+def _local_date(value: str | dt.date, lang: str) -> str:
+    """A date written the way the language writes dates (CLDR long format)."""
     from babel.dates import format_date
 
     try:
-        return format_date(dt.date.fromisoformat(iso), "long", locale=lang)
+        day = dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
     except ValueError:
-        return iso
+        return str(value)
+    return format_date(day, "long", locale=lang)
+
+
+def generation_date() -> dt.date:
+    """Today, or the day of SOURCE_DATE_EPOCH when set (reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    return dt.datetime.now(dt.UTC).date()
 
 
 def _version(parsed: ParsedArticle) -> str:
     return hashlib.sha256(parsed.article.path.read_bytes()).hexdigest()[:10]
 
 
-def _pdf_job(
-    html_path: str, allowed: list[str], lang: str
-) -> tuple[bytes, int, list[str], float, str]:
-    """Worker-side PDF render; returns an error line instead of raising."""
-    from pipeline.pdf import render_pdf
+def _missing_sections(translated: TranslatedArticle) -> list[dict[str, Any]]:
+    """Where untranslated or fuzzy text sits: top sections as the reader sees their
+    titles, or the front-matter field (title, summary, keywords, disclaimer)."""
+    seen: list[dict[str, Any]] = []
+    for status in translated.statuses:
+        if status.status == TRANSLATED:
+            continue
+        if status.section:
+            text, where = translated.heading_text(status.section[0])
+            item = {"kind": "section", "text": text, "locale": where}
+        else:
+            item = {"kind": status.kind, "text": "", "locale": translated.locale}
+        if item not in seen:
+            seen.append(item)
+    return seen
 
-    start = time.perf_counter()
-    try:
-        data, pages, warnings = render_pdf(Path(html_path), [Path(p) for p in allowed], lang)
-    except PipelineError as exc:
-        return b"", 0, [], time.perf_counter() - start, str(exc)
-    return data, pages, warnings, time.perf_counter() - start, ""
 
-
-def build(config: Config, langs: list[str] | None = None, jobs: int | None = None) -> BuildReport:
-    """Regenerate every language's pages and handouts into `output/`."""
-    chosen = langs or [config.source_language, *config.languages]
+def _render_language(
+    config: Config, lang: str, articles: list[ParsedArticle], languages: list[LocaleInfo]
+) -> list[_Page]:
+    """Translate and render every article's HTML page in one language."""
+    info = locale_info(lang)
     source = locale_info(config.source_language)
-    articles = parse_articles(config)
-    for parsed in articles:
-        _check_images(config, parsed)
-    out = config.output_dir
-    stylesheet = (config.templates_dir / "style.css").read_text("utf-8")
-    assets = out / "assets"
-    logo = ""
-    if config.clinic.logo:
-        logo_src = config.root / config.clinic.logo
-        write_bytes(assets / logo_src.name, logo_src.read_bytes())
-        logo = f"../assets/{logo_src.name}"
-    for parsed in articles:
-        for src, _line in parsed.images:
-            write_bytes(
-                out / "images" / src.removeprefix("images/"), (config.source_dir / src).read_bytes()
-            )
-    all_langs = [locale_info(c) for c in [config.source_language, *config.languages]]
-
-    pending: list[tuple[ParsedArticle, LocaleInfo, Path, Any, int]] = []
-    index_rows: dict[str, list[dict[str, Any]]] = {p.article.slug: [] for p in articles}
-    records: list[OutputRecord] = []
-    errors: list[str] = []
-    for lang in chosen:
-        info = locale_info(lang)
-        ui = _load_ui(config, lang)
-        env = make_environment(config.templates_dir, ui)
-        for parsed in articles:
-            slug = parsed.article.slug
-            lookup = (
-                _identity(config, parsed)
-                if lang == config.source_language
-                else _lookup(config, lang, slug)
-            )
-            translated = translate_article(parsed, lookup, info, source, image_prefix="../")
-            html_path = out / lang / f"{slug}.html"
-            context = {
-                "article": translated,
-                "body": _markup(translated.body_html),
-                "locale": info,
-                "source": source,
-                "clinic": config.clinic,
-                "paper": config.paper,
-                "margin": config.margin,
-                "stylesheet": _markup(stylesheet),
-                "logo": logo,
-                "slug": slug,
-                "languages": all_langs,
-                "draft": not translated.complete,
-                "version": _version(parsed),
-                "updated": _local_date(parsed.article.updated or parsed.article.date, lang),
-            }
-            html = render_template(env, "handout.html", context)
-            if ui.missing and lang != config.source_language and not context["draft"]:
-                # An untranslated interface string makes the handout a draft too.
-                html = render_template(env, "handout.html", {**context, "draft": True})
-            write_text(html_path, html)
-            ui_missing = len(ui.missing) if lang != config.source_language else 0
-            pending.append((parsed, info, html_path, translated, ui_missing))
-            total = len(translated.statuses)
-            done = translated.count(TRANSLATED)
-            index_rows[slug].append(
-                {
-                    "locale": info,
-                    "title": translated.title,
-                    "published": True,
-                    "html": f"{lang}/{slug}.html",
-                    "pdf": f"{lang}/{slug}.pdf",
-                    "percent": round(100 * done / total) if total else 100,
-                }
-            )
-
-    allowed = [str(out.resolve()), str(config.source_dir.resolve())]
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(pending)))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [
-            (item, pool.submit(_pdf_job, str(item[2]), allowed, item[1].tag))
-            for item in sorted(pending, key=lambda it: -len(it[2].read_bytes()))
-        ]
-        for (parsed, info, html_path, translated, ui_missing), future in futures:
-            data, pages, warnings, seconds, error = future.result()
-            pdf_path = html_path.with_suffix(".pdf")
-            if error:
-                errors.append(_locate_glyph_error(config, info.code, parsed, error))
-            else:
-                write_bytes(pdf_path, data)
-            records.append(
-                OutputRecord(
-                    slug=parsed.article.slug,
-                    lang=info.code,
-                    html=html_path.relative_to(out).as_posix(),
-                    pdf=pdf_path.relative_to(out).as_posix(),
-                    status="failed" if error else "built",
-                    pages=pages,
-                    bytes=len(data),
-                    seconds=round(seconds, 3),
-                    translated=translated.count(TRANSLATED),
-                    fuzzy=translated.count(FUZZY),
-                    fallback=translated.count(UNTRANSLATED),
-                    invalid=translated.count(INVALID),
-                    ui_untranslated=ui_missing,
-                    warnings=tuple(warnings)
-                    + tuple(
-                        f"{s.path}:{s.line}: invalid translation: {s.problem}"
-                        for s in translated.statuses
-                        if s.status == INVALID
-                    ),
-                )
-            )
-
-    ui = _load_ui(config, config.source_language)
+    ui = _load_ui(config, lang)
     env = make_environment(config.templates_dir, ui)
-    index = render_template(
-        env,
-        "index.html",
-        {
+    stylesheet = Markup(_stylesheet(config))
+    logo = f"../assets/{Path(config.clinic.logo).name}" if config.clinic.logo else ""
+    pages = []
+    for parsed in articles:
+        slug = parsed.article.slug
+        lookup = _lookup(config, lang, parsed)
+        translated = translate_article(parsed, lookup, info, source, image_prefix="../")
+        html_path = config.output_dir / lang / f"{slug}.html"
+        threshold = config.threshold_for(lang) if lang != config.source_language else 0
+        published = translated.percent >= threshold
+        reason = (
+            ""
+            if published
+            else f"{translated.percent}% translated, below the threshold of {threshold}%"
+        )
+        revised = ""
+        if lang != config.source_language and lookup.catalog is not None:
+            revised = lookup.catalog.metadata.get("PO-Revision-Date", "")
+        online = f"{config.base_url}/{lang}/{slug}.html" if config.base_url else ""
+        qr = ""
+        if online and published:
+            qr = f"{slug}.qr.svg"
+            write_text(html_path.with_name(qr), _qr_svg(online))
+        context: dict[str, Any] = {
+            "article": translated,
+            "body": Markup(translated.body_html),
+            "locale": info,
             "source": source,
             "clinic": config.clinic,
-            "stylesheet": _markup(stylesheet),
-            "logo": logo.removeprefix("../"),
-            "articles": [
-                {"title": p.article.title, "rows": index_rows[p.article.slug]} for p in articles
-            ],
-        },
-    )
-    write_text(out / "index.html", index)
-    records.sort(key=lambda r: (r.slug, r.lang))
-    report = BuildReport(tuple(records), tuple(errors))
-    write_text(
-        out / "report.json",
-        json.dumps(
-            {"outputs": [asdict(r) for r in records], "errors": list(errors)},
-            indent=2,
-            ensure_ascii=False,
-        )
-        + "\n",
-    )
-    return report
+            "paper": config.paper,
+            "margin": config.margin,
+            "stylesheet": stylesheet,
+            "logo": logo,
+            "slug": slug,
+            "languages": languages,
+            "draft": not translated.complete,
+            "missing_sections": _missing_sections(translated),
+            "version": _version(parsed),
+            "updated": _local_date(parsed.article.updated or parsed.article.date, lang),
+            "translation": {"revised": _local_date(revised, lang), "percent": translated.percent}
+            if revised
+            else None,
+            "generated": _local_date(generation_date(), lang),
+            "large_print": config.large_print,
+            "qr": qr,
+            "online_url": online,
+        }
+        html = render_template(env, "handout.html", context)
+        ui_missing = len(ui.missing) if lang != config.source_language else 0
+        if ui_missing and not context["draft"]:
+            # An untranslated interface string makes the handout a draft too.
+            html = render_template(env, "handout.html", {**context, "draft": True})
+        if published:
+            write_text(html_path, html)
+        pages.append(_Page(parsed, info, translated, html_path, ui_missing, published, reason))
+    return pages
 
 
-def _locate_glyph_error(config: Config, lang: str, parsed: ParsedArticle, error: str) -> str:
+def _qr_svg(url: str) -> str:
+    import io
+
+    import segno
+
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="svg", scale=4, border=2, xmldecl=False)
+    return buffer.getvalue().decode("utf-8")
+
+
+# -- stage 3: PDFs ------------------------------------------------------------------------
+
+
+def _edition(pdf: Path) -> str:
+    return "large" if pdf.name.endswith(".large.pdf") else "standard"
+
+
+def _plan_pdfs(
+    config: Config, pages: list[_Page], assets: dict[str, str], force: bool
+) -> tuple[list[RenderTask], list[OutputRecord]]:
+    """The PDFs to render, and records for those not published or already up to date."""
+    state = _read_state(config.output_dir)
+    allowed = (config.output_dir.resolve(), config.source_dir.resolve())
+    large_css = config.templates_dir / "large-print.css"
+    tasks: list[RenderTask] = []
+    records: list[OutputRecord] = []
+    for page in pages:
+        for edition, suffix in EDITIONS.items():
+            if edition == "large" and not config.large_print:
+                continue
+            pdf = page.html.with_name(f"{page.parsed.article.slug}{suffix}")
+            key = pdf.relative_to(config.output_dir).as_posix()
+            if not page.published:
+                records.append(_record(page, edition, RenderResult(key), "not-published"))
+                continue
+            task = RenderTask(
+                key=key,
+                html=page.html,
+                pdf=pdf,
+                stylesheets=(large_css,) if edition == "large" else (),
+                allowed=allowed,
+                weight=page.html.stat().st_size * (3 if edition == "large" else 2),
+            )
+            if not force and pdf.exists() and state.get(key) == _task_hash(task, assets):
+                records.append(_record(page, edition, RenderResult(key), "up-to-date"))
+                continue
+            tasks.append(task)
+    return tasks, records
+
+
+def _task_hash(task: RenderTask, assets: dict[str, str]) -> str:
+    """Everything a PDF is made from: its HTML (which holds the article, the catalog
+    entries used, templates and config), extra CSS, the files it refers to, the fonts
+    installed and the versions of the tools."""
+    digest = hashlib.sha256()
+    digest.update(f"{__version__} {_weasyprint_version()} {_fonts_fingerprint()}".encode())
+    digest.update(task.html.read_bytes())
+    for css in task.stylesheets:
+        digest.update(css.read_bytes())
+    html = task.html.read_text("utf-8")
+    for ref in sorted(set(re.findall(r'src="([^"]+)"', html))):
+        target = (task.html.parent / ref).resolve()
+        if target.is_file():
+            digest.update(ref.encode() + target.read_bytes())
+    return digest.hexdigest()
+
+
+_CACHE: dict[str, str] = {}
+
+
+def _weasyprint_version() -> str:
+    if "weasyprint" not in _CACHE:
+        from importlib.metadata import version
+
+        _CACHE["weasyprint"] = version("weasyprint")
+    return _CACHE["weasyprint"]
+
+
+def _fonts_fingerprint() -> str:
+    """A hash of the installed font files' names and sizes (fontconfig's view)."""
+    if "fonts" not in _CACHE:
+        import subprocess
+
+        try:
+            listing = subprocess.run(
+                ["fc-list", "--format", "%{file}\\n"], capture_output=True, text=True, check=False
+            ).stdout
+        except OSError:
+            listing = ""
+        _CACHE["fonts"] = hashlib.sha256(
+            "\n".join(sorted(set(listing.splitlines()))).encode()
+        ).hexdigest()[:16]
+    return _CACHE["fonts"]
+
+
+def _record(page: _Page, edition: str, result: RenderResult, status: str = "") -> OutputRecord:
+    translated = page.translated
+    warnings = tuple(result.warnings) + tuple(
+        f"{display_path(s.path)}:{s.line}: invalid translation: {s.problem}"
+        for s in translated.statuses
+        if s.status == INVALID
+    )
+    return OutputRecord(
+        slug=page.parsed.article.slug,
+        lang=page.locale.code,
+        edition=edition,
+        pdf=result.key,
+        status=status or ("failed" if result.error else "built"),
+        reason=page.reason or result.error,
+        pages=result.pages,
+        bytes=result.size,
+        seconds=round(result.seconds, 3),
+        percent=translated.percent,
+        translated=translated.count(TRANSLATED),
+        fuzzy=translated.count(FUZZY),
+        fallback=translated.count(UNTRANSLATED),
+        invalid=translated.count(INVALID),
+        ui_untranslated=page.ui_missing,
+        warnings=warnings,
+    )
+
+
+def shard_tasks(tasks: list[RenderTask], index: int, count: int) -> list[RenderTask]:
+    """The `index`-th of `count` balanced, deterministic shares of the work (1-based)."""
+    if count == 1:
+        return tasks
+    loads = [0] * count
+    shares: list[list[RenderTask]] = [[] for _ in range(count)]
+    for task in sorted(tasks, key=lambda t: (-t.weight, t.key)):
+        target = min(range(count), key=lambda i: (loads[i], i))
+        loads[target] += max(task.weight, 1)
+        shares[target].append(task)
+    return shares[index - 1]
+
+
+def _read_state(out: Path) -> dict[str, str]:
+    try:
+        data = json.loads((out / STATE_FILE).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def _write_state(out: Path, state: dict[str, str]) -> None:
+    write_text(out / STATE_FILE, json.dumps(state, indent=1, sort_keys=True) + "\n")
+
+
+def _locate_glyph_error(config: Config, page: _Page, error: str) -> str:
     """Point a missing-glyph error at the catalog, source or template line holding it."""
     match = re.search(r"\(U\+([0-9A-F]{4,6})\)$", error)
     if not match:
         return error
     char = chr(int(match[1], 16))
     candidates = [
-        po_path(config, lang, parsed.article.slug),
-        po_path(config, lang, UI_DOMAIN),
-        parsed.article.path,
+        po_path(config, page.locale.code, page.parsed.article.slug),
+        po_path(config, page.locale.code, UI_DOMAIN),
+        page.parsed.article.path,
         *sorted(config.templates_dir.glob("*.html")),
     ]
     for path in candidates:
@@ -299,12 +522,73 @@ def _locate_glyph_error(config: Config, lang: str, parsed: ParsedArticle, error:
     return error
 
 
-def _markup(text: str) -> Any:
-    from markupsafe import Markup
-
-    return Markup(text)
+# -- stage 4: index, report, clean-up -----------------------------------------------------
 
 
-def clean(config: Config) -> None:
-    """Remove `output/` entirely."""
-    shutil.rmtree(config.output_dir, ignore_errors=True)
+def _index_rows(
+    config: Config, articles: list[ParsedArticle], pages: list[_Page], targets: list[str]
+) -> list[dict[str, Any]]:
+    by_key = {(p.parsed.article.slug, p.locale.code): p for p in pages}
+    rows = []
+    for parsed in articles:
+        slug = parsed.article.slug
+        items = []
+        for lang in targets:
+            page = by_key.get((slug, lang))
+            published = (
+                page.published if page else (config.output_dir / lang / f"{slug}.pdf").exists()
+            )
+            items.append(
+                {
+                    "locale": locale_info(lang),
+                    "title": page.translated.title if page else parsed.article.title,
+                    "title_locale": page.translated.title_locale
+                    if page
+                    else locale_info(config.source_language),
+                    "published": published,
+                    "reason": page.reason if page else "",
+                    "html": f"{lang}/{slug}.html",
+                    "pdf": f"{lang}/{slug}.pdf",
+                    "large": f"{lang}/{slug}.large.pdf" if config.large_print else "",
+                    "percent": page.translated.percent if page else None,
+                }
+            )
+        rows.append({"title": parsed.article.title, "rows": items})
+    return rows
+
+
+def _remove_stale(
+    config: Config, records: list[OutputRecord], articles: list[ParsedArticle]
+) -> None:
+    """Delete outputs of languages and articles that are no longer built or published."""
+    out = config.output_dir
+    keep_langs = {config.source_language, *config.languages}
+    for folder in out.iterdir() if out.is_dir() else []:
+        if folder.is_dir() and folder.name not in {"assets", "images", *keep_langs}:
+            shutil.rmtree(folder)
+    published = {(r.lang, r.slug) for r in records if r.status in ("built", "up-to-date", "failed")}
+    for lang in keep_langs:
+        folder = out / lang
+        if not folder.is_dir():
+            continue
+        for item in folder.iterdir():
+            slug = item.name.split(".", 1)[0]
+            if (lang, slug) not in published:
+                item.unlink()
+
+
+def merge_reports(paths: list[Path]) -> BuildReport:
+    """Join the reports of a sharded build into one."""
+    outputs: dict[tuple[str, str, str], OutputRecord] = {}
+    errors: list[str] = []
+    for path in paths:
+        data = json.loads(path.read_text("utf-8"))
+        for row in data.get("outputs", []):
+            record = OutputRecord(**{**row, "warnings": tuple(row.get("warnings", ()))})
+            key = (record.slug, record.lang, record.edition)
+            if key not in outputs or outputs[key].status == "up-to-date":
+                outputs[key] = record
+        errors.extend(data.get("errors", []))
+    return BuildReport(
+        tuple(sorted(outputs.values(), key=lambda r: (r.slug, r.lang, r.edition))), tuple(errors)
+    )

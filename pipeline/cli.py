@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import re
 import sys
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,6 +17,7 @@ from pipeline.errors import PipelineError
 from pipeline.fsutil import project_lock
 
 if TYPE_CHECKING:
+    from pipeline.build import BuildReport, OutputRecord
     from pipeline.project import FileChange
 
 
@@ -109,6 +113,15 @@ def update(
     _report(changes, "updated")
 
 
+def _shard(value: str | None) -> tuple[int, int]:
+    if not value:
+        return (1, 1)
+    match = re.fullmatch(r"(\d+)/(\d+)", value)
+    if not match or not 1 <= int(match[1]) <= int(match[2]):
+        raise click.BadParameter(f"{value!r} is not I/N with 1 <= I <= N", param_hint="--shard")
+    return (int(match[1]), int(match[2]))
+
+
 @cli.command()
 @click.option("--lang", "langs", multiple=True, help="Only this language (repeatable).")
 @click.option(
@@ -118,32 +131,87 @@ def update(
     default=None,
     help="Worker processes for PDF rendering (default: all cores).",
 )
+@click.option("--force", is_flag=True, help="Rebuild every output, even up-to-date ones.")
+@click.option("--shard", metavar="I/N", help="Build only the I-th of N balanced shares (CI).")
 @click.pass_context
-def build(ctx: click.Context, langs: tuple[str, ...], jobs: int | None) -> None:
+def build(
+    ctx: click.Context, langs: tuple[str, ...], jobs: int | None, force: bool, shard: str | None
+) -> None:
     """Build HTML pages and PDF handouts for every language into output/."""
     from pipeline import build as stage
     from pipeline.project import validate_lang
 
     config = _config(ctx)
+    part = _shard(shard)
     for lang in langs:
         validate_lang(config, lang)
-    with project_lock(config.root):
-        report = stage.build(config, list(langs) or None, jobs)
+    with project_lock(config.root), _progress() as progress:
+        report = stage.build(config, list(langs) or None, jobs, force, part, progress)
     for record in report.outputs:
-        if record.status == "built":
-            note = ""
-            if record.fuzzy or record.fallback or record.invalid or record.ui_untranslated:
-                note = (
-                    f" (draft: {record.fallback} untranslated, {record.fuzzy} fuzzy,"
-                    f" {record.invalid} invalid, {record.ui_untranslated} interface strings"
-                    " untranslated)"
-                )
-            click.echo(f"built output/{record.pdf} ({record.pages} pages){note}")
+        if record.status == "not-published":
+            click.echo(f"not published: output/{record.pdf}: {record.reason}")
         for warning in record.warnings:
             click.echo(f"warning: {warning}", err=True)
     for error in report.errors:
         click.echo(error, err=True)
+    _summary(report)
     ctx.exit(0 if report.ok else 1)
+
+
+def _describe(record: OutputRecord) -> str:
+    line = f"{record.status} output/{record.pdf} ({record.pages} pages, {record.seconds:.1f} s)"
+    if record.fuzzy or record.fallback or record.invalid or record.ui_untranslated:
+        line += (
+            f" draft: {record.fallback} untranslated, {record.fuzzy} fuzzy,"
+            f" {record.invalid} invalid, {record.ui_untranslated} interface strings untranslated"
+        )
+    return line
+
+
+@contextlib.contextmanager
+def _progress() -> Iterator[Callable[[OutputRecord, int], None]]:
+    """A rich progress bar on a terminal; one plain line per output otherwise (CI logs)."""
+    if not sys.stdout.isatty():
+        yield lambda record, total: click.echo(_describe(record))
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True) as bar:
+        task = bar.add_task("Rendering PDFs", total=None)
+
+        def advance(record: OutputRecord, total: int) -> None:
+            bar.update(task, total=total, advance=1)
+            bar.console.print(_describe(record), highlight=False)
+
+        yield advance
+
+
+def _summary(report: BuildReport) -> None:
+    counts = Counter(r.status for r in report.outputs)
+    parts = [f"{counts[s]} {s}" for s in ("built", "up-to-date", "not-published", "failed")]
+    click.echo("summary: " + ", ".join(parts))
+
+
+@cli.group()
+def report() -> None:
+    """Work with build reports (output/report.json)."""
+
+
+@report.command("merge")
+@click.argument(
+    "reports", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True, path_type=Path)
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.pass_context
+def report_merge(ctx: click.Context, reports: tuple[Path, ...], output: Path) -> None:
+    """Join the reports of a sharded build (report.shard-I-of-N.json) into one."""
+    from pipeline.build import merge_reports
+    from pipeline.fsutil import write_text
+
+    merged = merge_reports(list(reports))
+    write_text(output, merged.to_json())
+    _summary(merged)
+    ctx.exit(0 if merged.ok else 1)
 
 
 @cli.command("merge")

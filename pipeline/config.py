@@ -44,6 +44,15 @@ class Config:
     clinic: Clinic
     base_url: str
     """Where the web edition lives; empty when not published online."""
+    threshold: int
+    """Percent of translated segments below which a language is not published."""
+    thresholds: tuple[tuple[str, int], ...]
+    """Per-language overrides of `threshold`."""
+    large_print: bool
+    """Also make `<slug>.large.pdf` with 18 pt body text."""
+
+    def threshold_for(self, lang: str) -> int:
+        return dict(self.thresholds).get(lang, self.threshold)
 
     @property
     def source_dir(self) -> Path:
@@ -62,7 +71,17 @@ class Config:
         return self.root / "output"
 
 
-_TOP_KEYS = {"source_language", "languages", "paper", "margin", "clinic", "base_url"}
+_TOP_KEYS = {
+    "source_language",
+    "languages",
+    "paper",
+    "margin",
+    "clinic",
+    "base_url",
+    "threshold",
+    "thresholds",
+    "large_print",
+}
 _CLINIC_KEYS = {"name", "phone", "email", "address", "website", "logo"}
 
 
@@ -165,6 +184,26 @@ def load_config(root: Path) -> Config:
             "'tool.pipeline.base_url' must start with http:// or https://",
         )
 
+    def percent(value: object, key: str) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+            raise fail("tool.pipeline", key, f"'tool.pipeline.{key}' must be a percentage 0-100")
+        return value
+
+    threshold = percent(table.get("threshold", 0), "threshold")
+    raw_thresholds = table.get("thresholds", {})
+    if not isinstance(raw_thresholds, dict):
+        raise fail("tool.pipeline", "thresholds", "'tool.pipeline.thresholds' must be a table")
+    thresholds = []
+    for code, value in sorted(raw_thresholds.items()):
+        if code not in languages:
+            raise fail("tool.pipeline", "thresholds", f"threshold for {code!r}, not in languages")
+        thresholds.append((code, percent(value, "thresholds")))
+    large_print = table.get("large_print", True)
+    if not isinstance(large_print, bool):
+        raise fail(
+            "tool.pipeline", "large_print", "'tool.pipeline.large_print' must be true or false"
+        )
+
     return Config(
         root=root,
         pyproject=path,
@@ -174,4 +213,7 @@ def load_config(root: Path) -> Config:
         margin=margin.strip(),
         clinic=clinic,
         base_url=base_url.rstrip("/"),
+        threshold=threshold,
+        thresholds=tuple(thresholds),
+        large_print=large_print,
     )

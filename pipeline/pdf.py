@@ -13,8 +13,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from pipeline.errors import RenderError
-
-_weasyprint_loaded = False
+from pipeline.fsutil import write_bytes
 
 
 def _fetcher_class() -> type:
@@ -62,15 +61,18 @@ def _captured() -> Iterator[_Collect]:
         logger.propagate = old
 
 
-def render_pdf(html_path: Path, allowed: Sequence[Path], lang: str) -> tuple[bytes, int, list[str]]:
-    """Render an HTML file to PDF bytes; return them, the page count and warnings."""
-    from weasyprint import HTML
+def render_pdf(
+    html_path: Path, allowed: Sequence[Path], stylesheets: Sequence[Path] = ()
+) -> tuple[bytes, int, list[str]]:
+    """Render an HTML file to tagged PDF/UA-1 bytes; return them, the page count, warnings."""
+    from weasyprint import CSS, HTML
     from weasyprint.urls import FatalURLFetchingError
 
     fetcher = _fetcher_class()(allowed)
     with _captured() as log:
         try:
-            document = HTML(filename=str(html_path), url_fetcher=fetcher).render()
+            extra = [CSS(filename=str(p), url_fetcher=fetcher) for p in stylesheets]
+            document = HTML(filename=str(html_path), url_fetcher=fetcher).render(stylesheets=extra)
             data = document.write_pdf(pdf_variant="pdf/ua-1")
         except FatalURLFetchingError as exc:
             raise RenderError(html_path, 1, str(exc)) from None
@@ -78,3 +80,12 @@ def render_pdf(html_path: Path, allowed: Sequence[Path], lang: str) -> tuple[byt
     if notdef:
         raise RenderError(html_path, 1, f"no font has a glyph for {notdef[0].split(': ', 1)[-1]}")
     return data or b"", len(document.pages), log.messages
+
+
+def render_to_file(
+    html_path: Path, pdf_path: Path, allowed: Sequence[Path], stylesheets: Sequence[Path] = ()
+) -> tuple[int, int, list[str]]:
+    """Render and write the PDF atomically; return pages, bytes and warnings."""
+    data, pages, warnings = render_pdf(html_path, allowed, stylesheets)
+    write_bytes(pdf_path, data)
+    return pages, len(data), warnings

@@ -223,7 +223,7 @@ def segment_article(article: Article) -> ParsedArticle:
             )
     front = [
         Segment(getattr(article, key), key, (), article.path, article.line_of(key))
-        for key in ("title", "summary", "disclaimer")
+        for key in ("title", "summary", "keywords", "disclaimer")
         if getattr(article, key)
     ]
     return ParsedArticle(article, tuple(tokens), tuple(blocks), tuple(front), tuple(images))

@@ -12,7 +12,7 @@ import yaml
 from pipeline.errors import SourceError
 
 _REQUIRED = ("title", "slug", "lang")
-_OPTIONAL = ("summary", "date", "updated", "disclaimer")
+_OPTIONAL = ("summary", "keywords", "date", "updated", "disclaimer")
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
@@ -26,6 +26,8 @@ class Article:
     """Language of the source text (gettext id)."""
     title: str
     summary: str
+    keywords: str
+    """Comma-separated subject keywords, for the PDF metadata."""
     disclaimer: str
     date: str
     """First publication date, ISO format; empty when unknown."""
@@ -100,6 +102,7 @@ def read_article(path: Path) -> Article:
         lang=values.get("lang", ""),
         title=values["title"],
         summary=values.get("summary", ""),
+        keywords=values.get("keywords", ""),
         disclaimer=values.get("disclaimer", ""),
         date=values.get("date", ""),
         updated=values.get("updated", ""),

@@ -8,6 +8,7 @@ back to the source text, marked with the source language, and is counted.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import html
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,10 @@ class SegmentStatus:
     path: Path
     line: int
     problem: str = ""
+    section: tuple[str, ...] = ()
+    """Source headings above the segment, for the list of missing sections."""
+    kind: str = ""
+    """The segment's block kind (`paragraph`, `title`, `keywords`...)."""
 
 
 @dataclass(frozen=True)
@@ -52,11 +57,25 @@ class TranslatedArticle:
     summary_locale: LocaleInfo
     disclaimer: str
     disclaimer_locale: LocaleInfo
+    keywords: str
+    """Keywords in the target language, or the source's when untranslated."""
     body_html: str
     statuses: tuple[SegmentStatus, ...]
+    headings: dict[str, tuple[str, LocaleInfo]]
+    """Plain source heading → (shown text, its language)."""
 
     def count(self, status: str) -> int:
         return sum(1 for s in self.statuses if s.status == status)
+
+    @property
+    def percent(self) -> int:
+        """Share of segments shown translated, rounded down (99.6% is not 100%)."""
+        total = len(self.statuses)
+        return 100 * self.count(TRANSLATED) // total if total else 100
+
+    def heading_text(self, source_heading: str) -> tuple[str, LocaleInfo]:
+        """A source heading as this translation shows it, with its language."""
+        return self.headings.get(source_heading, (source_heading, self.source))
 
     @property
     def complete(self) -> bool:
@@ -125,6 +144,7 @@ class Lookup:
 
     def __init__(self, catalog: polib.POFile | None, path: Path | None) -> None:
         self.path = path
+        self.catalog = catalog
         self.entries: dict[str, polib.POEntry] = {}
         if catalog is not None:
             for entry in catalog:
@@ -143,6 +163,12 @@ class Lookup:
         if problems:
             return None, SegmentStatus(segment.text, INVALID, *where, "; ".join(problems))
         return entry.msgstr, SegmentStatus(segment.text, TRANSLATED, *where)
+
+
+def _section_of(segment: Segment) -> tuple[str, ...]:
+    if segment.kind == "heading":
+        return (*segment.section, TAG_RE.sub("", segment.text))
+    return segment.section
 
 
 def _set_lang(token: Token, info: LocaleInfo) -> None:
@@ -166,7 +192,9 @@ def translate_article(
     texts: dict[int, tuple[Block, str, bool]] = {}
     for block in parsed.blocks:
         msgstr, status = lookup.find(block.segment)
-        statuses.append(status)
+        statuses.append(
+            dataclasses.replace(status, section=_section_of(block.segment), kind=block.segment.kind)
+        )
         text = msgstr if msgstr is not None else block.segment.text
         if block.image_index >= 0:
             alts[(block.token_index, block.image_index)] = (text, msgstr is None)
@@ -208,11 +236,20 @@ def translate_article(
         if segment is None:
             return "", locale
         msgstr, status = lookup.find(segment)
-        statuses.insert(0, status)
+        statuses.insert(0, dataclasses.replace(status, kind=key))
         if msgstr is None:
             return segment.text, source
         return msgstr, locale
 
+    headings: dict[str, tuple[str, LocaleInfo]] = {}
+    for block in parsed.blocks:
+        if block.segment.kind == "heading":
+            msgstr, _status = lookup.find(block.segment)
+            plain = TAG_RE.sub("", block.segment.text)
+            headings[plain] = (
+                (TAG_RE.sub("", msgstr), locale) if msgstr is not None else (plain, source)
+            )
+    keywords = front("keywords")
     disclaimer = front("disclaimer")
     summary = front("summary")
     title = front("title")
@@ -227,6 +264,8 @@ def translate_article(
         summary_locale=summary[1],
         disclaimer=disclaimer[0],
         disclaimer_locale=disclaimer[1],
+        keywords=keywords[0],
         body_html=body,
         statuses=tuple(statuses),
+        headings=headings,
     )

@@ -17,6 +17,9 @@ CASES = sorted(p for p in (Path(__file__).parent / "bad_inputs").iterdir() if p.
 def test_bad_input_gives_one_line(tmp_path: Path, case: Path) -> None:
     project = make_project(tmp_path / "p")
     shutil.copytree(case / "files", project, dirs_exist_ok=True)
+    removals = case / "remove"  # optional: project files the case deletes, one per line
+    for name in removals.read_text().split() if removals.exists() else []:
+        (project / name).unlink()
     command = (case / "cmd").read_text().split()
     if command[0] == "build" and not (project / "locales").exists():
         run_cli("extract", cwd=project, check=False)

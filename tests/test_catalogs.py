@@ -47,8 +47,9 @@ def make_project(root: Path, article: str = ARTICLE) -> Path:
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle cx="5" cy="5" r="4"/></svg>'
     )
     (root / "templates").mkdir()
-    for name in ("handout.html", "index.html", "style.css"):
-        (root / "templates" / name).write_text((ROOT / "templates" / name).read_text("utf-8"))
+    for template in (ROOT / "templates").iterdir():
+        if template.suffix in (".html", ".css"):
+            (root / "templates" / template.name).write_text(template.read_text("utf-8"))
     (root / "pyproject.toml").write_text(
         textwrap.dedent("""\
         [tool.pipeline]

@@ -68,7 +68,8 @@ def test_init_then_build_a_new_language(tmp_path: Path) -> None:
     again = run_cli("init", "pt_BR", cwd=project)
     assert "created" not in again.stdout
     build = run_cli("build", "--lang", "pt_BR", cwd=project)
-    assert "draft" in build.stdout
-    html = (project / "output" / "pt_BR" / "stem-cell-therapy-ms.html").read_text("utf-8")
-    assert '<html lang="pt-BR" dir="ltr">' in html
-    assert 'class="watermark"' in html
+    assert (
+        "not published: output/pt_BR/stem-cell-therapy-ms.pdf:"
+        " 0% translated, below the threshold of 80%"
+    ) in build.stdout
+    assert not (project / "output" / "pt_BR").exists()

@@ -1,0 +1,172 @@
+"""A pool of long-lived PDF workers with a wall-time and memory limit per render.
+
+Each worker imports WeasyPrint once and renders many documents. A render that
+runs past its time limit is killed with its worker, reported, and a fresh worker
+takes its place, so one pathological document never stops the rest of a build.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import resource
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class RenderTask:
+    """One PDF to make from one HTML file."""
+
+    key: str
+    """Identifies the task in results (the PDF's path relative to output/)."""
+    html: Path
+    pdf: Path
+    stylesheets: tuple[Path, ...] = ()
+    allowed: tuple[Path, ...] = ()
+    """Folders WeasyPrint may read from."""
+    weight: int = 0
+    """Expected cost, for largest-first ordering and shard balancing."""
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    """What became of one task."""
+
+    key: str
+    pages: int = 0
+    size: int = 0
+    seconds: float = 0.0
+    warnings: tuple[str, ...] = field(default=())
+    error: str = ""
+
+
+def _limit_memory(megabytes: int) -> None:
+    if megabytes > 0:
+        limit = megabytes * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _worker(conn: Connection, memory_mb: int) -> None:
+    """Worker loop: render tasks until told to stop (None)."""
+    _limit_memory(memory_mb)
+    import weasyprint  # noqa: F401  (imported once per worker, before the first task)
+
+    from pipeline.pdf import render_to_file
+
+    while True:
+        task = conn.recv()
+        if task is None:
+            return
+        start = time.perf_counter()
+        try:
+            pages, size, warnings = render_to_file(
+                task.html, task.pdf, list(task.allowed), list(task.stylesheets)
+            )
+            result = RenderResult(
+                task.key, pages, size, time.perf_counter() - start, tuple(warnings)
+            )
+        except MemoryError:
+            result = RenderResult(task.key, error=f"{task.html}:1: ran out of memory")
+        except Exception as exc:
+            from pipeline.errors import PipelineError
+
+            message = str(exc) if isinstance(exc, PipelineError) else f"{task.html}:1: {exc!r}"
+            result = RenderResult(task.key, error=message, seconds=time.perf_counter() - start)
+        conn.send(result)
+
+
+class _Slot:
+    def __init__(self, ctx: multiprocessing.context.BaseContext, memory_mb: int) -> None:
+        self.conn, child = ctx.Pipe()  # type: ignore[attr-defined]
+        self.process = ctx.Process(target=_worker, args=(child, memory_mb), daemon=True)  # type: ignore[attr-defined]
+        self.process.start()
+        child.close()
+        self.task: RenderTask | None = None
+        self.started = 0.0
+
+    def give(self, task: RenderTask) -> None:
+        self.task = task
+        self.started = time.monotonic()
+        self.conn.send(task)
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join()
+        self.conn.close()
+
+
+def run_tasks(
+    tasks: Sequence[RenderTask],
+    jobs: int,
+    timeout: float = 300.0,
+    memory_mb: int = 4096,
+    on_result: Callable[[RenderResult], None] | None = None,
+) -> Iterator[RenderResult]:
+    """Render `tasks` largest first on `jobs` workers; yield each result as it comes."""
+    if not tasks:
+        return
+    ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    queue = sorted(tasks, key=lambda t: (-t.weight, t.key))
+    queue.reverse()  # pop() from the end takes the largest first
+    slots = [_Slot(ctx, memory_mb) for _ in range(max(1, min(jobs, len(tasks))))]
+    busy = 0
+    try:
+        for slot in slots:
+            if queue:
+                slot.give(queue.pop())
+                busy += 1
+        while busy:
+            now = time.monotonic()
+            deadlines = [s.started + timeout - now for s in slots if s.task is not None]
+            ready = wait(
+                [s.conn for s in slots if s.task is not None]
+                + [s.process.sentinel for s in slots if s.task is not None],
+                timeout=max(0.0, min(deadlines)),
+            )
+            for index, slot in enumerate(slots):
+                if slot.task is None:
+                    continue
+                result: RenderResult | None = None
+                if slot.conn in ready:
+                    try:
+                        result = slot.conn.recv()
+                    except (EOFError, OSError):
+                        result = None
+                if result is None and (
+                    slot.process.sentinel in ready or time.monotonic() - slot.started > timeout
+                ):
+                    task = slot.task
+                    reason = (
+                        f"took longer than {timeout:g} s"
+                        if slot.process.is_alive()
+                        else "the renderer crashed (out of memory?)"
+                    )
+                    slot.kill()
+                    result = RenderResult(
+                        task.key, error=f"{task.html}:1: rendering stopped: {reason}"
+                    )
+                    slots[index] = slot = _Slot(ctx, memory_mb)
+                if result is None:
+                    continue
+                slot.task = None
+                busy -= 1
+                if on_result is not None:
+                    on_result(result)
+                yield result
+                if queue:
+                    slot.give(queue.pop())
+                    busy += 1
+    finally:
+        for slot in slots:
+            if slot.process.is_alive():
+                with contextlib.suppress(OSError):
+                    slot.conn.send(None)
+        for slot in slots:
+            slot.process.join(timeout=5)
+            if slot.process.is_alive():
+                slot.kill()
