@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
@@ -61,6 +62,14 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200e\u200f\u202a\u202b\u202c\u202d\
 def squash(text: str) -> str:
     """Collapse white space, drop bidi controls and undo hyphenation, for comparisons."""
     return " ".join(text.translate(_INVISIBLE).replace("-\n", "").split())
+
+
+def bare(text: str) -> str:
+    """Text without spaces, hyphens and combining marks: what survives any PDF extraction
+    (pdftotext moves Arabic vowel marks and splits lines at hyphens)."""
+    return "".join(
+        c for c in squash(text) if c not in " -\u2010" and unicodedata.category(c) != "Mn"
+    )
 
 
 @pytest.fixture(scope="session")

@@ -12,15 +12,10 @@ import polib
 import pytest
 from pypdf import PdfReader
 
-from conftest import ROOT, pdftotext, squash
+from conftest import ROOT, bare, pdftotext, squash
 
 SLUG = "stem-cell-therapy-ms"
 LANGS = ("es", "ar", "zh_Hans")
-
-
-def _bare(text: str) -> str:
-    """Text without spaces and combining marks: pdftotext moves Arabic vowel marks."""
-    return "".join(c for c in text if c != " " and unicodedata.category(c) != "Mn")
 
 
 def _headings(lang: str) -> list[str]:
@@ -36,13 +31,15 @@ def test_every_heading_is_in_the_pdf(built_project: Path, lang: str) -> None:
     text = squash(pdftotext(pdf))
     if lang == "ar":
         # pdftotext may emit the last line of a wrapped RTL heading first: compare words.
-        words = set(re.findall(r"\w+", _bare(text.replace(" ", "\n"))))
-        missing = [
-            h for h in headings if not set(re.findall(r"\w+", _bare(h.replace(" ", "\n")))) <= words
-        ]
+        def words(line: str) -> set[str]:
+            unmarked = "".join(c for c in line if unicodedata.category(c) != "Mn")
+            return set(re.findall(r"\w+", unmarked))
+
+        seen = words(text)
+        missing = [h for h in headings if not words(h) <= seen]
     else:
-        compact = _bare(text)
-        missing = [h for h in headings if _bare(squash(h)) not in compact]
+        compact = bare(text)
+        missing = [h for h in headings if bare(squash(h)) not in compact]
     assert not missing, missing
 
 
