@@ -12,10 +12,10 @@ from pathlib import Path
 import polib
 from babel.messages.extract import extract as babel_extract
 
-from pipeline.errors import CatalogError, TemplateError
+from pipeline.errors import TemplateError
 from pipeline.locales import locale_info
 from pipeline.merge import merge
-from pipeline.po import generate_po, parse_po
+from pipeline.po import generate_po
 from pipeline.segments import Segment
 
 UI_DOMAIN = "ui"
@@ -146,24 +146,28 @@ def ui_template(root: Path, strings: Iterable[UIString], creation: str) -> polib
     return catalog
 
 
-def with_stable_date(
-    catalog: polib.POFile, path: Path, key: str = "POT-Creation-Date"
-) -> polib.POFile:
-    """Keep the old creation date when nothing but the date would change."""
-    if "SOURCE_DATE_EPOCH" in os.environ or not path.exists():
-        return catalog
+def stable_text(catalog: polib.POFile, path: Path, key: str = "POT-Creation-Date") -> str:
+    """The catalog's text, keeping the old file's date when nothing else changed.
+
+    A second extract with unchanged sources must not touch the file, yet a real
+    change must carry a fresh date; SOURCE_DATE_EPOCH, when set, always wins.
+    """
+    fresh = catalog.metadata.get(key, "")
     try:
-        old = parse_po(path)
-    except CatalogError:
-        return catalog
-    old_date = old.metadata.get(key)
-    if not old_date:
-        return catalog
-    fresh_date = catalog.metadata[key]
-    catalog.metadata[key] = old_date
-    if generate_po(catalog) != generate_po(old):
-        catalog.metadata[key] = fresh_date
-    return catalog
+        old_text = path.read_text("utf-8")
+    except OSError:
+        return generate_po(catalog)
+    match = re.search(rf'^"{re.escape(key)}: ([^"\\]*)\\n"$', old_text, re.M)
+    if "SOURCE_DATE_EPOCH" in os.environ or not match or not fresh:
+        return generate_po(catalog)
+    catalog.metadata[key] = match[1]
+    try:
+        text = generate_po(catalog)
+    finally:
+        catalog.metadata[key] = fresh
+    if text == old_text:
+        return text
+    return text.replace(f'"{key}: {match[1]}\\n"', f'"{key}: {fresh}\\n"', 1)
 
 
 def new_po(template: polib.POFile, lang: str, domain: str) -> polib.POFile:

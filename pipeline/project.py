@@ -13,11 +13,12 @@ from pipeline.catalogs import (
     extract_templates,
     new_po,
     now_stamp,
+    stable_text,
     ui_template,
-    with_stable_date,
 )
 from pipeline.config import Config
 from pipeline.errors import CatalogError, ConfigError
+from pipeline.fsutil import write_text
 from pipeline.locales import invalid_reason
 from pipeline.merge import merge
 from pipeline.po import generate_po, parse_po, write_po
@@ -68,11 +69,10 @@ def extract(config: Config, check: bool = False) -> list[FileChange]:
     changes = []
     for domain, catalog in templates(config).items():
         path = pot_path(config, domain)
-        catalog = with_stable_date(catalog, path)
-        text = generate_po(catalog)
+        text = stable_text(catalog, path)
         changed = not path.exists() or path.read_text("utf-8") != text
         if changed and not check:
-            write_po(path, catalog)
+            write_text(path, text)
         changes.append(FileChange(path, changed))
     return changes
 
