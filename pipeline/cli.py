@@ -113,6 +113,48 @@ def update(
     _report(changes, "updated")
 
 
+@cli.command()
+@click.option("--lang", "langs", multiple=True, help="Only this language (repeatable).")
+@click.option("--strict", is_flag=True, help="Warnings count as errors (for CI).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.pass_context
+def check(ctx: click.Context, langs: tuple[str, ...], strict: bool, fmt: str) -> None:
+    """Check every catalog: tags, placeholders, numbers, punctuation, headers..."""
+    from pipeline import checks
+
+    config = _config(ctx)
+    report = checks.run_checks(config, list(langs) or None)
+    if fmt == "json":
+        click.echo(checks.to_json(report).rstrip("\n"))
+    else:
+        text = checks.to_text(report)
+        lines = text.splitlines()
+        if lines:
+            for line in lines[:-1]:
+                click.echo(line, err=True)
+            click.echo(lines[-1])
+    ctx.exit(1 if report.errors(strict) else 0)
+
+
+@cli.command()
+@click.option("--lang", "langs", multiple=True, help="Only this language (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text")
+@click.pass_context
+def stats(ctx: click.Context, langs: tuple[str, ...], fmt: str) -> None:
+    """Messages and words translated, fuzzy and untranslated, per language and catalog."""
+    from pipeline import stats as stage
+
+    rows = stage.collect(_config(ctx), list(langs) or None)
+    if fmt == "json":
+        click.echo(stage.to_json(rows).rstrip("\n"))
+    elif fmt == "markdown":
+        click.echo(stage.to_markdown(rows).rstrip("\n"))
+    else:
+        from rich.console import Console
+
+        Console(soft_wrap=True).print(stage.to_table(rows))
+
+
 def _shard(value: str | None) -> tuple[int, int]:
     if not value:
         return (1, 1)

@@ -73,3 +73,39 @@ def test_init_then_build_a_new_language(tmp_path: Path) -> None:
         " 0% translated, below the threshold of 80%"
     ) in build.stdout
     assert not (project / "output" / "pt_BR").exists()
+
+
+def test_check_finds_a_changed_dose_and_strict_counts_warnings(tmp_path: Path) -> None:
+    import json
+
+    from pipeline.po import parse_po, write_po
+
+    project = copy_project(tmp_path / "p")
+    clean = run_cli("check", cwd=project)
+    assert clean.stdout.startswith("0 errors, 0 warnings")
+    po_path = project / "locales" / "es" / "LC_MESSAGES" / "ui.po"
+    catalog = parse_po(po_path)
+    catalog.find("Page %(page)s of %(pages)s").msgstr = "Página %(page)s de 2"
+    write_po(po_path, catalog)
+    result = run_cli("check", "--lang", "es", cwd=project, check=False)
+    assert result.returncode == 1
+    assert "locales/es/LC_MESSAGES/ui.po:" in result.stderr
+    assert "placeholders:" in result.stderr and "numbers:" in result.stderr
+    data = json.loads(run_cli("check", "--format", "json", cwd=project, check=False).stdout)
+    assert {f["check"] for f in data["findings"]} >= {"placeholders", "numbers"}
+
+    project2 = copy_project(tmp_path / "q")
+    run_cli("init", "fr", cwd=project2)
+    assert run_cli("check", "--lang", "fr", cwd=project2).returncode == 0
+    strict = run_cli("check", "--lang", "fr", "--strict", cwd=project2, check=False)
+    assert strict.returncode == 1
+    assert "untranslated" in strict.stderr
+
+
+def test_stats_markdown_fits_a_pull_request_comment(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    out = run_cli("stats", "--format", "markdown", cwd=project).stdout
+    lines = out.splitlines()
+    assert lines[0].startswith("| Language |") and set(lines[1]) <= set("|-: ")
+    assert any("Spanish (es)" in line and "100%" in line for line in lines)
+    assert out.endswith("\n")

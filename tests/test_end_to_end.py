@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from conftest import ROOT, bare, pdftotext, squash
 
 SLUG = "stem-cell-therapy-ms"
-LANGS = ("es", "ar", "zh_Hans")
+LANGS = ("es", "ar", "zh_Hans", "ru")
 
 
 def _headings(lang: str) -> list[str]:

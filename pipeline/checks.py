@@ -1,0 +1,902 @@
+"""`.po` entries → `Finding`s: what a translator broke, by file and line.
+
+Each check has a kebab-case name, used in the output and in the flag comment a
+translator adds to silence it on one entry (`#, no-check-numbers`). Checks
+compare each translation with its own source text; only `consistency` looks
+across the catalogs of one language. The core is pure (`check_catalog`), and
+`run_checks` is the thin layer that finds and reads the files.
+"""
+
+from __future__ import annotations
+
+import gettext
+import itertools
+import json
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from pathlib import Path
+
+import polib
+
+from pipeline.config import Config
+from pipeline.errors import display_path
+from pipeline.locales import invalid_reason, locale_info
+from pipeline.po import parse_po
+from pipeline.segments import TAG_RE
+from pipeline.stats import chosen_languages, count_words, entry_state, live_entries
+from pipeline.translate import FUZZY, TRANSLATED, UNTRANSLATED, check_tags
+
+ERROR, WARNING = "error", "warning"
+
+CHECKS = (
+    "header",
+    "tags",
+    "placeholders",
+    "numbers",
+    "whitespace",
+    "punctuation",
+    "repeated-word",
+    "untranslated-copy",
+    "consistency",
+    "untranslated",
+    "fuzzy",
+)
+"""Every check, in the order findings on one line are listed."""
+
+SILENCE_PREFIX = "no-check-"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem in one catalog entry (or in the catalog's header)."""
+
+    path: Path
+    line: int
+    """Line of the entry's msgid (or of the header field)."""
+    check: str
+    """Name of the check, one of `CHECKS`."""
+    severity: str
+    """`error` (the text is wrong or will not be used) or `warning` (worth a look)."""
+    message: str
+
+    def __str__(self) -> str:
+        return f"{display_path(self.path)}:{self.line}: {self.check}: {self.message}"
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """Everything `check` found over a set of catalogs."""
+
+    findings: tuple[Finding, ...]
+    silenced: int
+    """Findings not reported because the entry carries `#, no-check-<name>`."""
+    files: int
+    """Catalogs checked."""
+
+    def errors(self, strict: bool) -> int:
+        """Findings that fail the check: errors, and with `strict` warnings too."""
+        return sum(1 for f in self.findings if strict or f.severity == ERROR)
+
+    @property
+    def warnings(self) -> int:
+        """Findings of warning severity."""
+        return sum(1 for f in self.findings if f.severity == WARNING)
+
+
+# ---------------------------------------------------------------------------
+# Collecting findings, honouring the translators' `no-check-` flags
+
+
+@dataclass
+class _Sink:
+    """Findings of one catalog, minus those the entry's flags silence."""
+
+    path: Path
+    findings: list[Finding] = field(default_factory=list)
+    silenced: int = 0
+
+    def add(
+        self, entry: polib.POEntry | None, line: int, check: str, severity: str, message: str
+    ) -> None:
+        """Record a finding unless `#, no-check-<check>` on the entry silences it."""
+        if entry is not None and SILENCE_PREFIX + check in entry.flags:
+            self.silenced += 1
+            return
+        self.findings.append(Finding(self.path, line, check, severity, message))
+
+
+def _show(text: str, limit: int = 40) -> str:
+    """A short, one-line, quoted rendering of a text for a message."""
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return repr(text)
+
+
+# ---------------------------------------------------------------------------
+# Language facts
+
+
+def _primary(lang: str) -> str:
+    """The language subtag of a gettext id: `zh` for `zh_Hans`."""
+    return lang.split("_")[0]
+
+
+_ZERO_WIDTH = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"}
+_JOINERS = {"\u200c", "\u200d"}
+_JOINER_LANGS = {
+    # Arabic script
+    "ar", "fa", "ur", "ps", "ckb", "sd", "ug", "ks",
+    # Indic scripts
+    "hi", "mr", "ne", "sa", "bn", "as", "pa", "gu", "or", "ta", "te", "kn", "ml", "si",
+    # other scripts that shape with joiners
+    "my", "km", "lo", "bo", "dv",
+}  # fmt: skip
+"""Languages whose scripts legitimately use ZWNJ/ZWJ (U+200C/U+200D) inside words."""
+
+_END_CLASSES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("ellipsis", ("...", "…", "……", "⋯")),
+    ("question", ("?", "؟", "？", "\u037e")),
+    ("exclamation", ("!", "！")),
+    ("stop", (".", "。", "।", "۔", "။", "።", "។", "．", "։")),
+    ("colon", (":", "：")),
+)
+"""End punctuation marks by meaning, in any language (Greek `;` handled apart)."""
+
+_Marks = dict[str, tuple[str, ...]]
+_CJK_FULLWIDTH: _Marks = {
+    "question": ("？",),
+    "exclamation": ("！",),
+    "stop": ("。",),
+    "colon": ("：",),
+    "ellipsis": ("……", "…"),
+}
+_ARABIC_QUESTION: _Marks = {"question": ("؟",)}
+_DANDA: _Marks = {"stop": ("।",)}
+_END_BY_LANG: dict[str, _Marks] = {
+    "zh": _CJK_FULLWIDTH,
+    "ja": _CJK_FULLWIDTH,
+    "yue": _CJK_FULLWIDTH,
+    "ar": _ARABIC_QUESTION,
+    "fa": _ARABIC_QUESTION,
+    "ps": _ARABIC_QUESTION,
+    "ckb": _ARABIC_QUESTION,
+    "sd": _ARABIC_QUESTION,
+    "ug": _ARABIC_QUESTION,
+    "ur": {"question": ("؟",), "stop": ("۔",)},
+    "hi": _DANDA,
+    "bn": _DANDA,
+    "ne": _DANDA,
+    "pa": _DANDA,
+    "sa": _DANDA,
+    "as": _DANDA,
+    "or": _DANDA,
+    "el": {"question": (";", "\u037e")},
+    "hy": {"stop": ("։",)},
+    "my": {"stop": ("။",)},
+    "am": {"stop": ("።",)},
+    "km": {"stop": ("។",)},
+}
+"""Where a language ends sentences differently from `? ! . : ...`."""
+_END_DEFAULT: _Marks = {
+    "question": ("?",),
+    "exclamation": ("!",),
+    "stop": (".",),
+    "colon": (":",),
+    "ellipsis": ("...", "…"),
+}
+_NO_STOP_LANGS = {"th", "lo"}
+"""Languages that end sentences without a mark."""
+
+_REPEAT_OK = {"fr": {"nous", "vous"}}
+"""Words a language doubles in correct sentences (`nous nous sommes`)."""
+
+
+@dataclass(frozen=True)
+class _Plural:
+    """Which plural forms of a language are used for a single number (like `one`)."""
+
+    nplurals: int
+    single: frozenset[int]
+
+
+@cache
+def _plural_info(lang: str) -> _Plural | None:
+    """The CLDR plural facts of `lang`, or None for a code CLDR does not know."""
+    if invalid_reason(lang):
+        return None
+    info = locale_info(lang)
+    choose = _plural_function(info.plural_forms)
+    if choose is None:
+        return _Plural(info.nplurals, frozenset())
+    uses: dict[int, int] = {}
+    for n in range(1001):
+        form = choose(n)
+        uses[form] = uses.get(form, 0) + 1
+    return _Plural(info.nplurals, frozenset(i for i in range(info.nplurals) if uses.get(i, 0) <= 1))
+
+
+_PLURAL_FORMS = re.compile(r"\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.*?)\s*;?\s*$", re.S)
+
+
+def _plural_function(plural_forms: str) -> Callable[[int], int] | None:
+    """A `Plural-Forms` value as a Python function n → form index (None if unparsable)."""
+    match = _PLURAL_FORMS.match(plural_forms)
+    if not match:
+        return None
+    try:
+        return gettext.c2py(match[2])
+    except (ValueError, SyntaxError, RecursionError):
+        return None
+
+
+# ---------------------------------------------------------------------------
+# What the entry-level checks compare
+
+
+@dataclass(frozen=True)
+class _Form:
+    """One translated text and the source text(s) it must agree with."""
+
+    label: str
+    """`msgstr[1]: ` for plural forms, empty otherwise (prefixed to messages)."""
+    text: str
+    sources: tuple[str, ...]
+    """Acceptable source texts: the msgid, or for plural forms msgid_plural (and msgid)."""
+    partial: bool
+    """A plural form used for one number only; it may leave out placeholders and numbers."""
+
+
+def _forms(entry: polib.POEntry, plural: _Plural | None) -> list[_Form]:
+    """The non-empty translations of an entry, each with the source text(s) to compare with."""
+    if not entry.msgid_plural:
+        return [_Form("", entry.msgstr, (entry.msgid,), False)] if entry.msgstr else []
+    forms = []
+    for index in sorted(entry.msgstr_plural):
+        text = entry.msgstr_plural[index]
+        if not text:
+            continue
+        partial = plural is not None and int(index) in plural.single
+        sources = (entry.msgid_plural, entry.msgid) if partial else (entry.msgid_plural,)
+        forms.append(_Form(f"msgstr[{index}]: ", text, sources, partial))
+    return forms
+
+
+# Placeholders -------------------------------------------------------------
+
+_PERCENT = re.compile(
+    r"%(?:\((?P<name>[^)]*)\))?[#0 +-]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?"
+    r"(?P<conv>[diouxXeEfFgGcrsa%])"
+)
+_BRACE = re.compile(
+    r"(?<!\{)\{(?P<name>[A-Za-z_][A-Za-z0-9_]*|\d*)(?:\.[A-Za-z_]\w*|\[[^\]]*\])*"
+    r"(?:![rsa])?(?::[^{}]*)?\}"
+)
+
+
+def _uses_percent(entry: polib.POEntry) -> bool:
+    """Whether `%` directives are placeholders here (gettext's python-format flag)."""
+    if "no-python-format" in entry.flags:
+        return False
+    return "python-format" in entry.flags or bool(re.search(r"%\([A-Za-z_]\w*\)", entry.msgid))
+
+
+def _uses_brace(entry: polib.POEntry) -> bool:
+    """Whether `{name}` fields are placeholders here (flag, or seen in the msgid)."""
+    if "no-python-brace-format" in entry.flags:
+        return False
+    return "python-brace-format" in entry.flags or bool(_BRACE.search(entry.msgid))
+
+
+def _placeholders(text: str, percent: bool, brace: bool) -> tuple[set[str], list[str]]:
+    """Named placeholders (a set: order and repetition are free) and positional ones (a list)."""
+    named: set[str] = set()
+    positional: list[str] = []
+    if percent:
+        for match in _PERCENT.finditer(text):
+            if match["conv"] == "%":
+                continue
+            if match["name"] is not None:
+                named.add(f"%({match['name']}){match['conv']}")
+            else:
+                positional.append(f"%{match['conv']}")
+    if brace:
+        plain = text.replace("{{", "").replace("}}", "")
+        for match in _BRACE.finditer(plain):
+            name = match["name"]
+            if name and not name.isdigit():
+                named.add(f"{{{name}}}")
+            else:
+                positional.append(f"{{{name}}}")
+    return named, positional
+
+
+def _strip_placeholders(text: str, percent: bool) -> str:
+    """The text with its placeholders blanked, so their digits are not numbers."""
+    text = _BRACE.sub(" ", text)
+    if percent:
+        return _PERCENT.sub(" ", text)
+    return re.sub(r"%\([^)]*\)[#0 +-]*\d*(?:\.\d+)?[a-zA-Z]", " ", text)
+
+
+def _placeholder_problems(form: _Form, percent: bool, brace: bool) -> list[str]:
+    """Placeholders missing or invented in a form; named ones may move freely."""
+    named, positional = _placeholders(form.text, percent, brace)
+    wanted_named: set[str] = set()
+    wanted_positional: list[str] = []
+    results = []
+    for source in form.sources:
+        src_named, src_positional = _placeholders(source, percent, brace)
+        wanted_named |= src_named
+        wanted_positional = wanted_positional or src_positional
+        results.append((src_named, src_positional))
+    problems = [f"placeholder {p} is not in the source text" for p in sorted(named - wanted_named)]
+    if form.partial:
+        if len(positional) > len(wanted_positional):
+            problems.append("more positional placeholders than the source text")
+        return problems
+    if any(n == named and p == positional for n, p in results):
+        return []
+    src_named, src_positional = results[0]
+    problems.extend(f"placeholder {p} is missing" for p in sorted(src_named - named))
+    if src_positional != positional:
+        shown = " ".join(src_positional) or "none"
+        problems.append(
+            f"positional placeholders {' '.join(positional) or 'none'} differ from the "
+            f"source's {shown} (use named ones to reorder)"
+        )
+    return problems
+
+
+# Numbers ----------------------------------------------------------------
+
+_DECIMAL_MARK = "\u066b"  # ARABIC DECIMAL SEPARATOR
+_GROUP_MARK = "\u066c"  # ARABIC THOUSANDS SEPARATOR
+_SPACE_GROUPS = "\u00a0\u202f\u2009"
+_NUMBER = re.compile(
+    rf"\d+(?:(?:[.,\uff0e{_DECIMAL_MARK}{_GROUP_MARK}]|[{_SPACE_GROUPS}](?=\d{{3}}(?!\d)))\d+)*"
+)
+
+
+def _number_value(raw: str) -> Decimal | None:
+    """The value of a number in any decimal digits, with either `.` or `,` as decimal mark."""
+    ascii_digits = "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in raw)
+    parts = re.split(r"(\D)", ascii_digits)
+    groups, seps = parts[0::2], parts[1::2]
+    decimal_at: int | None = None
+    if _DECIMAL_MARK in seps:
+        decimal_at = seps.index(_DECIMAL_MARK)
+    else:
+        marks = [i for i, s in enumerate(seps) if s in ".,\uff0e"]
+        kinds = {seps[i].replace("\uff0e", ".") for i in marks}
+        if len(kinds) == 2:
+            decimal_at = marks[-1]
+        elif len(marks) == 1:
+            i = marks[0]
+            # `1,000` / `1.000` group thousands; `2,5`, `0.125` and `12.50` are decimals.
+            grouping = len(groups[i + 1]) == 3 and 1 <= len(groups[i]) <= 3 and groups[i] != "0"
+            decimal_at = None if grouping else i
+    if decimal_at is None:
+        digits = "".join(groups)
+    else:
+        digits = "".join(groups[: decimal_at + 1]) + "." + "".join(groups[decimal_at + 1 :])
+    try:
+        return Decimal(digits)
+    except InvalidOperation:
+        return None
+
+
+def _numbers(text: str, percent: bool) -> dict[Decimal, str]:
+    """Value → how it is first written, for every number of a text (tags and placeholders out)."""
+    plain = _strip_placeholders(TAG_RE.sub(" ", text), percent)
+    found: dict[Decimal, str] = {}
+    for match in _NUMBER.finditer(plain):
+        value = _number_value(match[0])
+        if value is not None:
+            found.setdefault(value, match[0])
+    return found
+
+
+def _number_problems(form: _Form, percent: bool) -> list[str]:
+    """Numbers missing or invented in a form, compared by value."""
+    have = _numbers(form.text, percent)
+    sources = [_numbers(s, percent) for s in form.sources]
+    if form.partial:
+        allowed = set().union(*sources)
+        extra = [have[v] for v in have if v not in allowed]
+        return [f"number {n} is not in the source text" for n in extra]
+    if any(set(have) == set(s) for s in sources):
+        return []
+    wanted = sources[0]
+    problems = [f"number {wanted[v]} is missing" for v in wanted if v not in have]
+    problems += [f"number {have[v]} is not in the source text" for v in have if v not in wanted]
+    return problems
+
+
+# Whitespace -------------------------------------------------------------
+
+
+def _edges(text: str) -> tuple[str, str]:
+    """Leading and trailing white space of a text."""
+    return text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
+
+
+def _whitespace_problems(form: _Form, lang: str) -> list[str]:
+    """Errors: different edges or line breaks; invisible or control characters."""
+    problems: list[str] = []
+    for source in form.sources:
+        problems = []
+        (lead, trail), (src_lead, src_trail) = _edges(form.text), _edges(source)
+        if lead != src_lead:
+            problems.append(f"leading white space {lead!r} where the source has {src_lead!r}")
+        if trail != src_trail:
+            problems.append(f"trailing white space {trail!r} where the source has {src_trail!r}")
+        if form.text.count("\n") != source.count("\n"):
+            problems.append(
+                f"{form.text.count(chr(10))} line breaks where the source text has "
+                f"{source.count(chr(10))}"
+            )
+        if not problems:
+            break
+    allowed = set("".join(form.sources))
+    if _primary(lang) in _JOINER_LANGS:
+        allowed |= _JOINERS
+    for char in sorted(set(form.text) - allowed):
+        if char in _ZERO_WIDTH:
+            problems.append(f"invisible character U+{ord(char):04X} {unicodedata.name(char, '')}")
+        elif unicodedata.category(char) == "Cc" and char != "\n":
+            problems.append(f"control character U+{ord(char):04X}")
+    return problems
+
+
+def _double_space_problems(form: _Form) -> list[str]:
+    """A warning for double spaces the source text does not have."""
+    if "  " in form.text and not any("  " in s for s in form.sources):
+        return ["double space in the translation"]
+    return []
+
+
+# Punctuation ------------------------------------------------------------
+
+_CLOSERS = "\"'”’»›」』"
+
+
+def _strip_end(text: str) -> str:
+    """The text without trailing white space, tags and closing quotes."""
+    previous = None
+    while previous != text:
+        previous = text
+        text = text.rstrip().rstrip(_CLOSERS)
+        text = re.sub(r"<(?:/?)[a-z]+[0-9]+/?>$", "", text)
+    return text
+
+
+def _ending(text: str, lang: str) -> tuple[str | None, str]:
+    """The kind of end punctuation of a text (`question`, `stop`...) and the mark itself.
+
+    Other punctuation (`;`, `)`) gives no kind but is returned, for messages.
+    """
+    end = _strip_end(text)
+    if _primary(lang) == "el" and end.endswith((";", "\u037e")):
+        return "question", end[-1]
+    for kind, marks in _END_CLASSES:
+        for mark in sorted(marks, key=len, reverse=True):
+            if end.endswith(mark):
+                return kind, mark
+    if end and unicodedata.category(end[-1]).startswith("P"):
+        return None, end[-1]
+    return None, ""
+
+
+def _expected_end(kind: str, lang: str) -> tuple[str, ...]:
+    """The marks `lang` ends a sentence of this kind with."""
+    primary = _primary(lang)
+    if kind == "stop" and primary in _NO_STOP_LANGS:
+        return ("",)
+    return _END_BY_LANG.get(primary, {}).get(kind, _END_DEFAULT[kind])
+
+
+def _punctuation_problems(form: _Form, lang: str, source_language: str | None) -> list[str]:
+    """End punctuation that does not match the source's, in the language's marks."""
+    problems: list[str] = []
+    source_lang = source_language or "en"
+    for source in form.sources:
+        problems = []
+        kind, src_mark = _ending(source, source_lang)
+        got_kind, got = _ending(form.text, lang)
+        if kind is None:
+            if got_kind is not None:
+                problems.append(f"ends with {got!r} but the source text has no end punctuation")
+        else:
+            expected = _expected_end(kind, lang)
+            if got not in expected:
+                wanted = " or ".join(repr(m) if m else "no mark" for m in expected)
+                if got_kind == kind:
+                    problems.append(f"ends with {got!r} instead of {wanted}")
+                else:
+                    shown = f"ends with {got!r}" if got else "has no end punctuation"
+                    problems.append(
+                        f"{shown} where the source ends with {src_mark!r} (expected {wanted})"
+                    )
+            if _primary(lang) == "es" and kind in ("question", "exclamation"):
+                opener = "¿" if kind == "question" else "¡"
+                if opener not in form.text:
+                    problems.append(f"Spanish needs the opening {opener!r}")
+        if not problems:
+            break
+    if _primary(lang) == "fr":
+        problems.extend(_french_spacing(form.text, lang))
+    return problems
+
+
+def _french_spacing(text: str, lang: str) -> list[str]:
+    """French puts a no-break space before `: ; ! ?` (Canadian French only before `:`)."""
+    marks = ":" if lang == "fr_CA" else ":;!?"
+    plain = TAG_RE.sub("", text)
+    missing: list[str] = []
+    for match in re.finditer(rf"[{re.escape(marks)}][{re.escape(marks)}!?]*", plain):
+        before = plain[match.start() - 1] if match.start() else ""
+        after = plain[match.end()] if match.end() < len(plain) else " "
+        if before in "\u00a0\u202f" or not (after.isspace() or after in _CLOSERS + ")]"):
+            continue
+        if before and match[0][0] not in missing:
+            missing.append(match[0][0])
+    if not missing:
+        return []
+    marks_shown = " and ".join(repr(mark) for mark in missing)
+    return [f"French needs a no-break space (U+00A0 or U+202F) before {marks_shown}"]
+
+
+# Words ------------------------------------------------------------------
+
+
+def _words(text: str) -> list[tuple[str, str]]:
+    """(word, what precedes it) for every run of letters, tags removed."""
+    plain = TAG_RE.sub("", text)
+    words: list[tuple[str, str]] = []
+    start = None
+    gap_start = 0
+    for index, char in enumerate([*plain, " "]):
+        letter = unicodedata.category(char)[0] in "LM"
+        if letter and start is None:
+            start = index
+        elif not letter and start is not None:
+            words.append((plain[start:index], plain[gap_start:start]))
+            start = None
+            gap_start = index
+    return words
+
+
+def _repeats(text: str, lang: str) -> list[str]:
+    """Words written twice in a row (case-insensitive), minus the language's usual ones."""
+    repeated: list[str] = []
+    words = _words(text)
+    allowed = _REPEAT_OK.get(_primary(lang), set())
+    for (first, _), (second, gap) in itertools.pairwise(words):
+        word = first.casefold()
+        same = gap and gap.isspace() and word == second.casefold()
+        if same and word not in allowed and word not in repeated:
+            repeated.append(word)
+    return repeated
+
+
+def _repeated_word_problems(form: _Form, lang: str, source_language: str | None) -> list[str]:
+    """Repeated words of a form that are not also repeated in its source."""
+    in_source = {w for s in form.sources for w in _repeats(s, source_language or "en")}
+    return [f"word {w!r} is repeated" for w in _repeats(form.text, lang) if w not in in_source]
+
+
+def _copy_problems(form: _Form) -> list[str]:
+    """A warning when a sentence of 5+ words was copied instead of translated."""
+    if any(form.text == s and count_words(s) >= 5 for s in form.sources):
+        return ["translation is a copy of the source text"]
+    return []
+
+
+# ---------------------------------------------------------------------------
+# One catalog
+
+
+def _header_lines(text: str | None) -> dict[str, int]:
+    """Line of each header field (`Language` → 11) and of `msgid ""` (key ``)."""
+    lines: dict[str, int] = {}
+    if text is None:
+        return lines
+    for number, line in enumerate(text.split("\n"), 1):
+        if line.startswith('msgid ""') and "" not in lines:
+            lines[""] = number
+        elif "" in lines:
+            if not line.strip():
+                break
+            match = re.match(r'"([A-Za-z-]+):', line)
+            if match:
+                lines.setdefault(match[1], number)
+    return lines
+
+
+def _normalise_plural(expression: str) -> str:
+    """A plural expression without white space, trailing `;` or outer brackets."""
+    expression = re.sub(r"\s+", "", expression).rstrip(";")
+    while expression.startswith("(") and expression.endswith(")"):
+        inner = expression[1:-1]
+        depth = 0
+        for char in inner:
+            depth += (char == "(") - (char == ")")
+            if depth < 0:
+                return expression
+        expression = inner
+    return expression
+
+
+def _same_plural(declared: str, expected: str) -> bool:
+    """Same expression up to white space and outer brackets, or the same form for every n."""
+    if _normalise_plural(declared) == _normalise_plural(expected):
+        return True
+    mine, theirs = _plural_function(declared), _plural_function(expected)
+    if mine is None or theirs is None:
+        return False
+    numbers = [*range(1001), 10_000, 100_000, 1_000_000, 2_000_000, 10**9]
+    return all(mine(n) == theirs(n) for n in numbers)
+
+
+def _check_header(
+    sink: _Sink, catalog: polib.POFile, lang: str, lines: dict[str, int], plural: _Plural | None
+) -> None:
+    """Header fields against the folder's language and CLDR; plural entries' form counts."""
+    header_line = lines.get("", 1)
+
+    def add(key: str, message: str, severity: str = ERROR) -> None:
+        sink.add(None, lines.get(key, header_line), "header", severity, message)
+
+    meta = catalog.metadata
+    if catalog.metadata_is_fuzzy:
+        add("", "the header is marked fuzzy: gettext tools ignore a fuzzy header", WARNING)
+    declared = meta.get("Language", "").strip()
+    if not declared:
+        add("Language", f"no Language header (the folder says {lang!r})")
+    elif declared != lang:
+        add("Language", f"Language {declared!r} does not match the folder {lang!r}")
+    charset = re.search(r"charset=([^;\s]+)", meta.get("Content-Type", ""))
+    if not charset:
+        add("Content-Type", "no charset in the Content-Type header (must be UTF-8)")
+    elif charset[1].lower() not in ("utf-8", "utf8"):
+        add("Content-Type", f"charset {charset[1]!r} is not UTF-8")
+    reason = invalid_reason(lang)
+    if reason:
+        add("Language", f"folder {reason}")
+        return
+    info = locale_info(lang)
+    forms = meta.get("Plural-Forms", "")
+    match = _PLURAL_FORMS.match(forms)
+    expected = _PLURAL_FORMS.match(info.plural_forms)
+    assert expected is not None
+    if not forms:
+        add("Plural-Forms", f"no Plural-Forms header (expected {info.plural_forms!r})")
+    elif not match or int(match[1]) != info.nplurals or not _same_plural(match[2], expected[2]):
+        add("Plural-Forms", f"Plural-Forms {forms!r} is not CLDR's {info.plural_forms!r}")
+    if plural is None:
+        return
+    for entry in live_entries(catalog):
+        if entry.msgid_plural and len(entry.msgstr_plural) != plural.nplurals:
+            sink.add(
+                entry,
+                entry.linenum,
+                "header",
+                ERROR,
+                f"{len(entry.msgstr_plural)} plural forms where {info.english_name} "
+                f"needs {plural.nplurals}",
+            )
+
+
+_FormCheck = Callable[[_Form], list[str]]
+
+
+def _entry_checks(
+    entry: polib.POEntry, lang: str, source_language: str | None
+) -> list[tuple[str, str, _FormCheck]]:
+    """(check, severity, function) for every check that compares a form with its source."""
+    percent, brace = _uses_percent(entry), _uses_brace(entry)
+    same_language = source_language is not None and _primary(source_language) == _primary(lang)
+    checks: list[tuple[str, str, _FormCheck]] = [
+        ("tags", ERROR, lambda f: _any_source(f, check_tags)),
+        ("placeholders", ERROR, lambda f: _placeholder_problems(f, percent, brace)),
+        ("numbers", ERROR, lambda f: _number_problems(f, percent)),
+        ("whitespace", ERROR, lambda f: _whitespace_problems(f, lang)),
+        ("whitespace", WARNING, _double_space_problems),
+        ("punctuation", WARNING, lambda f: _punctuation_problems(f, lang, source_language)),
+        ("repeated-word", WARNING, lambda f: _repeated_word_problems(f, lang, source_language)),
+    ]
+    if not same_language:
+        checks.append(("untranslated-copy", WARNING, _copy_problems))
+    return checks
+
+
+def _any_source(form: _Form, compare: Callable[[str, str], list[str]]) -> list[str]:
+    """No problem when the form agrees with one of its sources; else the first's problems."""
+    problems = [compare(source, form.text) for source in form.sources]
+    return [] if any(not p for p in problems) else problems[0]
+
+
+def check_catalog(
+    path: Path,
+    catalog: polib.POFile,
+    lang: str,
+    domain: str,
+    *,
+    text: str | None = None,
+    source_language: str | None = None,
+) -> tuple[list[Finding], int]:
+    """Findings for one catalog (every check but `consistency`) and how many were silenced.
+
+    `text` is the file's content, used only to give header problems their line
+    (read from `path` when not given); `domain` names the catalog (its file stem).
+    `source_language` lets `untranslated-copy` stay quiet for e.g. en_GB from en.
+    """
+    if text is None:
+        try:
+            text = path.read_text("utf-8")
+        except (OSError, UnicodeDecodeError):
+            text = None
+    sink = _Sink(path)
+    plural = _plural_info(lang)
+    _check_header(sink, catalog, lang, _header_lines(text), plural)
+    first: dict[str, int] = {}
+    counts = {FUZZY: 0, UNTRANSLATED: 0}
+    for entry in live_entries(catalog):
+        state = entry_state(entry)
+        if state != TRANSLATED:
+            if SILENCE_PREFIX + state in entry.flags:
+                sink.silenced += 1
+                continue
+            counts[state] += 1
+            first.setdefault(state, entry.linenum)
+            continue
+        _check_entry(sink, entry, lang, plural, source_language)
+    if counts[UNTRANSLATED]:
+        n = counts[UNTRANSLATED]
+        sink.add(
+            None,
+            first[UNTRANSLATED],
+            "untranslated",
+            WARNING,
+            f"{n} message{'s are' if n > 1 else ' is'} untranslated (first here)",
+        )
+    if counts[FUZZY]:
+        n = counts[FUZZY]
+        sink.add(
+            None,
+            first[FUZZY],
+            "fuzzy",
+            WARNING,
+            f"{n} message{'s are' if n > 1 else ' is'} fuzzy and not published until reviewed "
+            "(first here)",
+        )
+    order = {name: i for i, name in enumerate(CHECKS)}
+    sink.findings.sort(key=lambda f: (f.line, order[f.check]))
+    return sink.findings, sink.silenced
+
+
+def _check_entry(
+    sink: _Sink,
+    entry: polib.POEntry,
+    lang: str,
+    plural: _Plural | None,
+    source_language: str | None,
+) -> None:
+    """Run every form-level check on a translated entry; one finding per check and severity."""
+    for check, severity, function in _entry_checks(entry, lang, source_language):
+        problems = [f"{form.label}{p}" for form in _forms(entry, plural) for p in function(form)]
+        if problems:
+            sink.add(entry, entry.linenum, check, severity, "; ".join(problems))
+
+
+# ---------------------------------------------------------------------------
+# One language, the project
+
+
+def _translation(entry: polib.POEntry) -> str:
+    """An entry's translation as one comparable string (plural forms joined)."""
+    if entry.msgid_plural:
+        return " | ".join(entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural))
+    return str(entry.msgstr)
+
+
+def check_consistency(catalogs: Sequence[tuple[Path, polib.POFile]]) -> tuple[list[Finding], int]:
+    """Warn where a source text already translated in an earlier catalog is translated otherwise.
+
+    The catalogs are those of one language, in order; each later occurrence
+    that differs from the first is reported, at its own line.
+    """
+    first: dict[tuple[str | None, str, str], tuple[Path, int, str]] = {}
+    findings: list[Finding] = []
+    silenced = 0
+    for path, catalog in catalogs:
+        sink = _Sink(path)
+        for entry in live_entries(catalog):
+            if entry_state(entry) != TRANSLATED:
+                continue
+            key = (entry.msgctxt, entry.msgid, entry.msgid_plural or "")
+            text = _translation(entry)
+            seen = first.setdefault(key, (path, entry.linenum, text))
+            if seen[0] != path and seen[2] != text:
+                sink.add(
+                    entry,
+                    entry.linenum,
+                    "consistency",
+                    WARNING,
+                    f"translated as {_show(seen[2])} in {seen[0].name}:{seen[1]}",
+                )
+        findings.extend(sink.findings)
+        silenced += sink.silenced
+    return findings, silenced
+
+
+def check_language(
+    lang: str,
+    catalogs: Sequence[tuple[Path, polib.POFile]],
+    source_language: str | None = None,
+) -> tuple[list[Finding], int]:
+    """Every check over the catalogs of one language (per file, then `consistency`)."""
+    findings: list[Finding] = []
+    silenced = 0
+    for path, catalog in catalogs:
+        found, quiet = check_catalog(
+            path, catalog, lang, path.stem, source_language=source_language
+        )
+        findings.extend(found)
+        silenced += quiet
+    found, quiet = check_consistency(catalogs)
+    return _sorted([*findings, *found]), silenced + quiet
+
+
+def _sorted(findings: Iterable[Finding]) -> list[Finding]:
+    """Findings by file, line, then check order, for stable output."""
+    order = {name: i for i, name in enumerate(CHECKS)}
+    return sorted(findings, key=lambda f: (str(f.path), f.line, order[f.check], f.message))
+
+
+def run_checks(config: Config, langs: list[str] | None = None) -> CheckReport:
+    """Check every `.po` of the given languages (default: configured and on disk).
+
+    A catalog that cannot be read raises `CatalogError`, as everywhere else.
+    """
+    findings: list[Finding] = []
+    silenced = files = 0
+    for lang in chosen_languages(config, langs):
+        folder = config.locales_dir / lang / "LC_MESSAGES"
+        catalogs = [(path, parse_po(path)) for path in sorted(folder.glob("*.po"))]
+        found, quiet = check_language(lang, catalogs, config.source_language)
+        findings.extend(found)
+        silenced += quiet
+        files += len(catalogs)
+    return CheckReport(tuple(findings), silenced, files)
+
+
+# ---------------------------------------------------------------------------
+# Output
+
+
+def to_text(report: CheckReport) -> str:
+    """One `path:line: check: message` line per finding, then a one-line summary."""
+    errors = report.errors(strict=False)
+    summary = (
+        f"{errors} error{'s' * (errors != 1)}, "
+        f"{report.warnings} warning{'s' * (report.warnings != 1)} "
+        f"in {report.files} file{'s' * (report.files != 1)}"
+    )
+    if report.silenced:
+        summary += f" ({report.silenced} silenced)"
+    return "\n".join([*map(str, report.findings), summary])
+
+
+def to_json(report: CheckReport) -> str:
+    """`{"findings": [{path, line, check, severity, message}], "silenced": n, "files": n}`."""
+    data = {
+        "findings": [{**asdict(f), "path": display_path(f.path)} for f in report.findings],
+        "silenced": report.silenced,
+        "files": report.files,
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2)
