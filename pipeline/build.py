@@ -113,8 +113,14 @@ def build(
     force: bool = False,
     shard: tuple[int, int] = (1, 1),
     progress: Callable[[OutputRecord, int], None] | None = None,
+    annotate: bool = False,
+    pdf: bool = True,
 ) -> BuildReport:
-    """Regenerate every language's pages and handouts into `output/`."""
+    """Regenerate every language's pages and handouts into `output/`.
+
+    `annotate` marks each block with its catalog entry and state (translator
+    preview); `pdf=False` stops after the HTML pages.
+    """
     out = config.output_dir
     _check_templates(config)
     articles = parse_articles(config)
@@ -126,10 +132,12 @@ def build(
     pages = [
         page
         for lang in chosen
-        for page in _render_language(config, lang, articles, [locale_info(c) for c in targets])
+        for page in _render_language(
+            config, lang, articles, [locale_info(c) for c in targets], annotate
+        )
     ]
 
-    tasks, records = _plan_pdfs(config, pages, assets, force)
+    tasks, records = _plan_pdfs(config, pages, assets, force) if pdf else ([], [])
     tasks = shard_tasks(tasks, *shard)
     if shard[0] > 1:
         # Outputs that need no work are reported by the first shard only, so that
@@ -289,7 +297,11 @@ def _missing_sections(translated: TranslatedArticle) -> list[dict[str, Any]]:
 
 
 def _render_language(
-    config: Config, lang: str, articles: list[ParsedArticle], languages: list[LocaleInfo]
+    config: Config,
+    lang: str,
+    articles: list[ParsedArticle],
+    languages: list[LocaleInfo],
+    annotate: bool = False,
 ) -> list[_Page]:
     """Translate and render every article's HTML page in one language."""
     info = locale_info(lang)
@@ -302,7 +314,9 @@ def _render_language(
     for parsed in articles:
         slug = parsed.article.slug
         lookup = _lookup(config, lang, parsed)
-        translated = translate_article(parsed, lookup, info, source, image_prefix="../")
+        translated = translate_article(
+            parsed, lookup, info, source, image_prefix="../", annotate=annotate
+        )
         html_path = config.output_dir / lang / f"{slug}.html"
         threshold = config.threshold_for(lang) if lang != config.source_language else 0
         published = translated.percent >= threshold
@@ -342,6 +356,7 @@ def _render_language(
             "large_print": config.large_print,
             "qr": qr,
             "online_url": online,
+            "annotate": annotate,
         }
         html = render_template(env, "handout.html", context)
         ui_missing = len(ui.missing) if lang != config.source_language else 0

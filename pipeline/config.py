@@ -50,6 +50,8 @@ class Config:
     """Per-language overrides of `threshold`."""
     large_print: bool
     """Also make `<slug>.large.pdf` with 18 pt body text."""
+    output: str = "output"
+    """Output folder, relative to `root` (the live preview builds elsewhere)."""
 
     def threshold_for(self, lang: str) -> int:
         return dict(self.thresholds).get(lang, self.threshold)
@@ -68,7 +70,7 @@ class Config:
 
     @property
     def output_dir(self) -> Path:
-        return self.root / "output"
+        return self.root / self.output
 
 
 _TOP_KEYS = {

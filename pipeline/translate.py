@@ -16,6 +16,7 @@ from pathlib import Path
 import polib
 from markdown_it.token import Token
 
+from pipeline.errors import display_path
 from pipeline.locales import LocaleInfo
 from pipeline.segments import TAG_RE, Block, ParsedArticle, Segment, Tag, markdown_parser
 
@@ -182,6 +183,7 @@ def translate_article(
     locale: LocaleInfo,
     source: LocaleInfo,
     image_prefix: str = "",
+    annotate: bool = False,
 ) -> TranslatedArticle:
     """Render the article body in `locale`, falling back segment by segment."""
     tokens = [copy.copy(t) for t in parsed.tokens]
@@ -200,6 +202,12 @@ def translate_article(
             alts[(block.token_index, block.image_index)] = (text, msgstr is None)
         else:
             texts[block.token_index] = (block, text, msgstr is None)
+            if annotate:
+                # Translator preview: which catalog entry made this block, and its state.
+                tokens[block.attr_token_index].attrSet(
+                    "data-entry", f"{display_path(status.path)}:{status.line}"
+                )
+                tokens[block.attr_token_index].attrSet("data-status", status.status)
 
     for index, token in enumerate(tokens):
         if token.type != "inline":
