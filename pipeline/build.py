@@ -236,11 +236,9 @@ def _stylesheet(config: Config) -> str:
 def _load_ui(config: Config, lang: str) -> UICatalog:
     from gettext import c2py
 
-    from babel.messages.plurals import get_plural
-
     path = po_path(config, lang, UI_DOMAIN)
     catalog = parse_po(path) if path.exists() and lang != config.source_language else None
-    return UICatalog(catalog, c2py(get_plural(lang).plural_expr))
+    return UICatalog(catalog, c2py(locale_info(lang).plural_expr))
 
 
 def _lookup(config: Config, lang: str, parsed: ParsedArticle) -> Lookup:
@@ -264,7 +262,7 @@ def _local_date(value: str | dt.date, lang: str) -> str:
         day = dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
     except ValueError:
         return str(value)
-    return format_date(day, "long", locale=lang)
+    return format_date(day, "long", locale=locale_info(lang).cldr)
 
 
 def generation_date() -> dt.date:

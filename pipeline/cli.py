@@ -155,6 +155,21 @@ def stats(ctx: click.Context, langs: tuple[str, ...], fmt: str) -> None:
         Console(soft_wrap=True).print(stage.to_table(rows))
 
 
+@cli.command()
+@click.pass_context
+def pseudo(ctx: click.Context) -> None:
+    """Pseudo-translate every catalog into en_XA (accented) and ar_XB (RTL).
+
+    Build them with `pipeline build --lang en_XA --lang ar_XB` to see layout
+    problems (truncation, mirroring, hard-coded text) before translators start.
+    """
+    from pipeline.pseudo import make_pseudo
+
+    config = _config(ctx)
+    with project_lock(config.root):
+        _report(make_pseudo(config), "wrote")
+
+
 def _shard(value: str | None) -> tuple[int, int]:
     if not value:
         return (1, 1)

@@ -9,6 +9,9 @@ from functools import cache
 from babel import Locale, localedata
 from babel.messages.plurals import get_plural
 
+PSEUDO = {"en_XA": ("en", "ltr", "Pseudo (accented)"), "ar_XB": ("en", "rtl", "Pseudo (RTL)")}
+"""Reserved pseudo-locales for layout testing (as in Android and Chrome): code →
+(the language whose plural rules they borrow, direction, name)."""
 _CODE = re.compile(r"[a-z]{2,3}(?:_[A-Z][a-z]{3})?(?:_(?:[A-Z]{2}|[0-9]{3}))?")
 
 
@@ -30,10 +33,19 @@ class LocaleInfo:
     """The `Plural-Forms` header value from CLDR."""
     nplurals: int
     """Number of plural forms."""
+    cldr: str
+    """The locale Babel formats dates and numbers with (pseudo-locales borrow one)."""
+
+    @property
+    def plural_expr(self) -> str:
+        """The C expression of `Plural-Forms`, e.g. `(n != 1)`."""
+        return self.plural_forms.split("plural=", 1)[1].strip().rstrip(";")
 
 
 def invalid_reason(code: str) -> str | None:
     """Why `code` is not a usable locale id, or None when it is one."""
+    if code in PSEUDO:
+        return None
     if not _CODE.fullmatch(code):
         return f"invalid locale code {code!r} (expected e.g. 'es', 'pt_BR', 'zh_Hans')"
     if not localedata.exists(code):
@@ -44,6 +56,19 @@ def invalid_reason(code: str) -> str | None:
 @cache
 def locale_info(code: str) -> LocaleInfo:
     """Describe a valid locale code; call `invalid_reason` first."""
+    if code in PSEUDO:
+        base, direction, name = PSEUDO[code]
+        plural = get_plural(base)
+        return LocaleInfo(
+            code,
+            code.replace("_", "-"),
+            direction,
+            name,
+            name,
+            plural.plural_forms,
+            plural.num_plurals,
+            base,
+        )
     loc = Locale.parse(code)
     plural = get_plural(code)
     native = loc.get_display_name(loc) or code
@@ -55,4 +80,5 @@ def locale_info(code: str) -> LocaleInfo:
         english_name=loc.get_display_name("en") or code,
         plural_forms=plural.plural_forms,
         nplurals=plural.num_plurals,
+        cldr=code,
     )

@@ -19,7 +19,7 @@ from pipeline.catalogs import (
 from pipeline.config import Config
 from pipeline.errors import CatalogError, ConfigError
 from pipeline.fsutil import write_text
-from pipeline.locales import invalid_reason
+from pipeline.locales import PSEUDO, invalid_reason
 from pipeline.merge import merge
 from pipeline.po import generate_po, parse_po, write_po
 from pipeline.segments import ParsedArticle, segment_article
@@ -108,7 +108,11 @@ def init(config: Config, lang: str) -> list[FileChange]:
 def languages_on_disk(config: Config) -> list[str]:
     if not config.locales_dir.is_dir():
         return []
-    return sorted(p.name for p in config.locales_dir.iterdir() if (p / "LC_MESSAGES").is_dir())
+    return sorted(
+        p.name
+        for p in config.locales_dir.iterdir()
+        if (p / "LC_MESSAGES").is_dir() and p.name not in PSEUDO
+    )
 
 
 def update(
