@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from markupsafe import Markup
 
@@ -125,7 +126,7 @@ def build(
     _check_templates(config)
     articles = parse_articles(config)
     for parsed in articles:
-        _check_images(config, parsed)
+        _check_references(config, parsed)
     targets = [config.source_language, *config.languages]
     chosen = langs or targets
     assets = _copy_assets(config, articles)
@@ -147,12 +148,17 @@ def build(
     errors: list[str] = []
     by_key = {t.key: t for t in tasks}
     page_of = {p.html: p for p in pages}
-    for result in run_tasks(tasks, jobs or os.cpu_count() or 1):
+    for result in run_tasks(
+        tasks,
+        jobs or os.cpu_count() or 1,
+        timeout=config.render_timeout,
+        memory_mb=config.render_memory_mb,
+    ):
         task = by_key[result.key]
         page = page_of[task.html]
         record = _record(page, _edition(task.pdf), result)
         if result.error:
-            error = _locate_glyph_error(config, page, result.error)
+            error = _locate_error(config, page, result.error)
             if error not in errors:
                 errors.append(error)
             state.pop(result.key, None)
@@ -200,16 +206,50 @@ def _check_templates(config: Config) -> None:
             )
 
 
-def _check_images(config: Config, parsed: ParsedArticle) -> None:
+def _check_references(config: Config, parsed: ParsedArticle) -> None:
+    """Images must be files under source/ of a sane size; local links must exist."""
     root = config.source_dir.resolve()
+    path = parsed.article.path
     for src, line in parsed.images:
         target = (config.source_dir / src).resolve()
-        if "://" in src or src.startswith(("/", "data:")) or not target.is_relative_to(root):
-            raise SourceError(
-                parsed.article.path, line, f"image {src!r} must be a file under source/"
-            )
+        if re.match(r"[a-z][a-z0-9+.-]*:", src, re.I) or src.startswith("/"):
+            raise SourceError(path, line, f"image {src!r} must be a file under source/")
+        if not target.is_relative_to(root):
+            raise SourceError(path, line, f"image {src!r} must be a file under source/")
         if not target.is_file():
-            raise SourceError(parsed.article.path, line, f"image not found: {src}")
+            raise SourceError(path, line, f"image not found: {src}")
+        _check_pixels(config, path, line, target, src)
+    for href, line in parsed.links:
+        scheme = re.match(r"([a-z][a-z0-9+.-]*):", href, re.I)
+        if scheme and scheme[1].lower() not in ("http", "https", "mailto", "tel"):
+            raise SourceError(path, line, f"link with a forbidden URL scheme: {href}")
+        if not href or href.startswith("#") or scheme or href.startswith("//"):
+            continue
+        local = href.split("#", 1)[0].split("?", 1)[0]
+        target = (config.source_dir / unquote(local)).resolve()
+        if not target.is_relative_to(root) or not target.exists():
+            raise SourceError(path, line, f"link to a missing local file: {href}")
+
+
+def _check_pixels(config: Config, path: Path, line: int, image: Path, src: str) -> None:
+    """Refuse huge raster images from their header alone, before anything decodes them."""
+    if image.suffix.lower() == ".svg":
+        return
+    from PIL import Image, UnidentifiedImageError
+
+    Image.MAX_IMAGE_PIXELS = None  # we only read the header; our own limit applies below
+    try:
+        with Image.open(image) as picture:
+            width, height = picture.size
+    except (UnidentifiedImageError, OSError):
+        raise SourceError(path, line, f"image {src!r} is not a readable image") from None
+    if width * height > config.max_image_pixels:
+        raise SourceError(
+            path,
+            line,
+            f"image {src!r} is {width}×{height} pixels, over the limit of"
+            f" {config.max_image_pixels} (max_image_pixels)",
+        )
 
 
 def _copy_assets(config: Config, articles: list[ParsedArticle]) -> dict[str, str]:
@@ -514,23 +554,29 @@ def _write_state(out: Path, state: dict[str, str]) -> None:
     write_text(out / STATE_FILE, json.dumps(state, indent=1, sort_keys=True) + "\n")
 
 
-def _locate_glyph_error(config: Config, page: _Page, error: str) -> str:
-    """Point a missing-glyph error at the catalog, source or template line holding it."""
-    match = re.search(r"\(U\+([0-9A-F]{4,6})\)$", error)
-    if not match:
+def _locate_error(config: Config, page: _Page, error: str) -> str:
+    """Point a render error at the line that caused it: the catalog, source or template
+    line holding a glyph no font has, or the URL that was refused."""
+    glyph = re.search(r"\(U\+([0-9A-F]{4,6})\)$", error)
+    refused = re.search(r"refused to fetch (\S+)$", error)
+    if glyph:
+        needle = chr(int(glyph[1], 16))
+    elif refused:
+        needle = refused[1]
+    else:
         return error
-    char = chr(int(match[1], 16))
     candidates = [
         po_path(config, page.locale.code, page.parsed.article.slug),
         po_path(config, page.locale.code, UI_DOMAIN),
         page.parsed.article.path,
         *sorted(config.templates_dir.glob("*.html")),
+        *sorted(config.templates_dir.glob("*.css")),
     ]
     for path in candidates:
         if not path.is_file():
             continue
         for number, line in enumerate(path.read_text("utf-8").splitlines(), 1):
-            if char in line:
+            if needle in line:
                 return f"{display_path(path)}:{number}: {error.split(': ', 1)[1]}"
     return error
 

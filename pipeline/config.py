@@ -50,6 +50,12 @@ class Config:
     """Per-language overrides of `threshold`."""
     large_print: bool
     """Also make `<slug>.large.pdf` with 18 pt body text."""
+    max_image_pixels: int = 25_000_000
+    """Raster images larger than this (width × height) are refused before decoding."""
+    render_timeout: float = 300.0
+    """Seconds one PDF may take before its worker is killed."""
+    render_memory_mb: int = 4096
+    """Address-space limit of each PDF worker."""
     output: str = "output"
     """Output folder, relative to `root` (the live preview builds elsewhere)."""
 
@@ -83,6 +89,9 @@ _TOP_KEYS = {
     "threshold",
     "thresholds",
     "large_print",
+    "max_image_pixels",
+    "render_timeout",
+    "render_memory_mb",
 }
 _CLINIC_KEYS = {"name", "phone", "email", "address", "website", "logo"}
 
@@ -206,6 +215,12 @@ def load_config(root: Path) -> Config:
             "tool.pipeline", "large_print", "'tool.pipeline.large_print' must be true or false"
         )
 
+    def positive(key: str, default: int) -> int:
+        value = table.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            raise fail("tool.pipeline", key, f"'tool.pipeline.{key}' must be a positive integer")
+        return value
+
     return Config(
         root=root,
         pyproject=path,
@@ -218,4 +233,7 @@ def load_config(root: Path) -> Config:
         threshold=threshold,
         thresholds=tuple(thresholds),
         large_print=large_print,
+        max_image_pixels=positive("max_image_pixels", 25_000_000),
+        render_timeout=positive("render_timeout", 300),
+        render_memory_mb=positive("render_memory_mb", 4096),
     )

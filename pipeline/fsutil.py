@@ -40,6 +40,10 @@ def write_text(path: Path, text: str) -> bool:
     return write_bytes(path, text.encode("utf-8"))
 
 
+held_lock_fd: int | None = None
+"""The descriptor of the project lock this process holds, if any."""
+
+
 @contextlib.contextmanager
 def project_lock(root: Path) -> Iterator[None]:
     """Hold an exclusive lock on the project; refuse at once if another run holds it."""
@@ -51,7 +55,27 @@ def project_lock(root: Path) -> Iterator[None]:
             raise LockError(
                 lock_path, 1, "another pipeline process is working on this project"
             ) from None
+        global held_lock_fd
+        held_lock_fd = handle.fileno()
         try:
+            remove_temporaries(root)
             yield
         finally:
+            held_lock_fd = None
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def release_inherited_lock() -> None:
+    """In a forked worker: close our copy of the lock file, so that only the parent
+    holds the project lock and it ends with the parent, even if the parent is killed."""
+    if held_lock_fd is not None:
+        with contextlib.suppress(OSError):
+            os.close(held_lock_fd)
+
+
+def remove_temporaries(root: Path) -> None:
+    """Delete temporary files a killed run left behind (we hold the lock: none is live)."""
+    for folder in ("locales", "output", ".preview"):
+        for leftover in (root / folder).rglob(".*.tmp"):
+            with contextlib.suppress(OSError):
+                leftover.unlink()

@@ -82,7 +82,9 @@ class ParsedArticle:
     front: tuple[Segment, ...]
     """Front-matter segments: title, summary, disclaimer."""
     images: tuple[tuple[str, int], ...]
-    """Local image sources with their source line."""
+    """Image sources with their source line."""
+    links: tuple[tuple[str, int], ...] = ()
+    """Link targets with their source line."""
 
     @property
     def segments(self) -> list[Segment]:
@@ -90,8 +92,13 @@ class ParsedArticle:
 
 
 def markdown_parser() -> MarkdownIt:
-    """CommonMark with tables and strikethrough; raw HTML is never passed through."""
-    return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+    """CommonMark with tables and strikethrough. Raw HTML is recognised only so that
+    `segment_article` can refuse it: it is never passed through."""
+    parser = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    # Parse every URL, so the build can refuse forbidden ones by source line instead of
+    # markdown-it silently leaving `[x](javascript:...)` as literal text.
+    parser.validateLink = lambda url: True  # type: ignore[method-assign]
+    return parser
 
 
 def normalise(text: str) -> str:
@@ -159,6 +166,10 @@ def _inline_text(article: Article, children: list[Token], line: int) -> tuple[st
             parts.append(f"<{name}>")
         elif kind in _CLOSE:
             parts.append(f"</{stack.pop()}>")
+        elif kind == "html_inline":
+            raise SourceError(
+                article.path, line, f"raw HTML is not allowed in articles: {child.content!r}"
+            )
         else:
             raise SourceError(article.path, line, f"unsupported inline markup '{kind}'")
     return normalise("".join(parts)), tags
@@ -184,11 +195,18 @@ def segment_article(article: Article) -> ParsedArticle:
     section: list[tuple[int, str]] = []
     blocks: list[Block] = []
     images: list[tuple[str, int]] = []
+    links: list[tuple[str, int]] = []
     for index, token in enumerate(tokens):
         if token.type == "heading_open" and token.tag == "h1":
             line = article.body_line + (token.map[0] if token.map else 0)
             raise SourceError(
                 article.path, line, "use '##' for sections: the title comes from the front matter"
+            )
+        if token.type == "html_block":
+            line = article.body_line + (token.map[0] if token.map else 0)
+            snippet = token.content.strip().splitlines()[0][:40]
+            raise SourceError(
+                article.path, line, f"raw HTML is not allowed in articles: {snippet!r}"
             )
         if token.type != "inline":
             continue
@@ -207,6 +225,9 @@ def segment_article(article: Article) -> ParsedArticle:
                 section.pop()
             path = tuple(title for _, title in section)
             section.append((level, TAG_RE.sub("", text)))
+        for child in token.children or []:
+            if child.type == "link_open":
+                links.append((str(child.attrs.get("href", "")), line))
         for position, child in enumerate(token.children or []):
             if child.type != "image":
                 continue
@@ -226,4 +247,6 @@ def segment_article(article: Article) -> ParsedArticle:
         for key in ("title", "summary", "keywords", "disclaimer")
         if getattr(article, key)
     ]
-    return ParsedArticle(article, tuple(tokens), tuple(blocks), tuple(front), tuple(images))
+    return ParsedArticle(
+        article, tuple(tokens), tuple(blocks), tuple(front), tuple(images), tuple(links)
+    )

@@ -11,6 +11,7 @@ import contextlib
 import multiprocessing
 import os
 import resource
+import signal
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -51,8 +52,25 @@ def _limit_memory(megabytes: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def _worker(conn: Connection, memory_mb: int) -> None:
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to kill this worker when the build process dies, even by SIGKILL."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _worker(conn: Connection, memory_mb: int, parent: int) -> None:
     """Worker loop: render tasks until told to stop (None)."""
+    from pipeline.fsutil import release_inherited_lock
+
+    _die_with_parent(parent)
+    release_inherited_lock()
     _limit_memory(memory_mb)
     import weasyprint  # noqa: F401  (imported once per worker, before the first task)
 
@@ -83,7 +101,9 @@ def _worker(conn: Connection, memory_mb: int) -> None:
 class _Slot:
     def __init__(self, ctx: multiprocessing.context.BaseContext, memory_mb: int) -> None:
         self.conn, child = ctx.Pipe()  # type: ignore[attr-defined]
-        self.process = ctx.Process(target=_worker, args=(child, memory_mb), daemon=True)  # type: ignore[attr-defined]
+        self.process = ctx.Process(  # type: ignore[attr-defined]
+            target=_worker, args=(child, memory_mb, os.getpid()), daemon=True
+        )
         self.process.start()
         child.close()
         self.task: RenderTask | None = None

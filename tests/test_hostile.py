@@ -1,0 +1,213 @@
+"""Hostile and broken input: no injection, no fetch, no half-written file, no hang."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import copy_project, pdftotext, run_cli, squash
+from pipeline.po import parse_po, write_po
+
+SLUG = "stem-cell-therapy-ms"
+SMUGGLED = {
+    "What is Multiple Sclerosis?": '<link rel="stylesheet" href="http://169.254.169.254/x.css">',
+    "Autoimmune Disease": "<style>@import url(file:///etc/passwd);</style>",
+    "Symptoms and Progression": '<a href="data:text/html,<script>alert(1)</script>">x</a>',
+    "Types of Stem Cells": "<div style=\"background:url('http://169.254.169.254/')\">y</div>",
+}
+
+
+def _set(po_path: Path, values: dict[str, str]) -> None:
+    catalog = parse_po(po_path)
+    for entry in catalog:
+        if entry.msgid in values:
+            entry.msgstr = values[entry.msgid]
+    write_po(po_path, catalog)
+
+
+def test_smuggled_markup_stays_text_and_nothing_is_fetched(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    _set(project / "locales" / "es" / "LC_MESSAGES" / f"{SLUG}.po", SMUGGLED)
+    _set(
+        project / "locales" / "es" / "LC_MESSAGES" / "ui.po",
+        {"Phone": "<img src=file:///etc/passwd>Tel"},
+    )
+    result = run_cli("build", "--lang", "es", cwd=project)
+    assert "refused" not in result.stderr
+    html = (project / "output" / "es" / f"{SLUG}.html").read_text("utf-8")
+    for needle in (
+        '<link rel="stylesheet"',
+        "<style>@import",
+        '<a href="data:',
+        "<div style=",
+        "<img src=file",
+    ):
+        assert needle not in html
+    text = squash(pdftotext(project / "output" / "es" / f"{SLUG}.pdf"))
+    for value in SMUGGLED.values():
+        assert squash(value) in text
+    assert "root:x:0:0" not in text
+
+
+def test_a_killed_run_leaves_old_or_new_files_never_half(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    run_cli("build", "--lang", "es", cwd=project)
+    po_files = sorted((project / "locales").rglob("*.po"))
+    old = {p: p.read_bytes() for p in po_files}
+    source = project / "source" / f"{SLUG}.md"
+    source.write_text(source.read_text("utf-8").replace("Clinical Trials", "Clinical Studies"))
+    run_cli("extract", cwd=project)
+    rng = random.Random(7)
+    for attempt in range(12):
+        command = "update" if attempt % 2 == 0 else "build"
+        args = [command] if command == "update" else ["build", "--lang", "es", "--force"]
+        process = subprocess.Popen(
+            [sys.executable, "-m", "pipeline", *args],
+            cwd=project,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(rng.uniform(0.05, 1.2))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        for path in po_files:
+            parse_po(path)  # whole: parses
+        for pdf in (project / "output").rglob("*.pdf"):
+            assert len(PdfReader(pdf).pages) > 0
+    for path in po_files:
+        assert path.read_bytes() == old[path] or b"Clinical Studies" in path.read_bytes()
+    assert _processes_in(project) == [], "PDF workers outlived their killed build"
+    run_cli("update", cwd=project)
+    run_cli("build", "--lang", "es", cwd=project)
+    assert not list(project.rglob(".*.tmp"))
+    assert (
+        b"Clinical Studies"
+        in (project / "locales" / "es" / "LC_MESSAGES" / f"{SLUG}.po").read_bytes()
+    )
+
+
+def _processes_in(folder: Path, wait: float = 5.0) -> list[int]:
+    """Processes still running in `folder` (orphaned workers), after a short grace time."""
+    deadline = time.monotonic() + wait
+    while True:
+        found = []
+        for proc in Path("/proc").iterdir():
+            if proc.name.isdigit():
+                try:
+                    if Path(os.readlink(proc / "cwd")) == folder:
+                        found.append(int(proc.name))
+                except OSError:
+                    continue
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)
+
+
+def test_a_second_process_is_refused_while_one_works(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    with open(project / ".pipeline.lock", "a+") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        result = run_cli("update", cwd=project, check=False)
+    assert result.returncode == 1
+    assert (
+        result.stderr == ".pipeline.lock:1: another pipeline process is working on this project\n"
+    )
+
+
+def test_a_pathological_document_is_killed_and_the_rest_builds(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    config = project / "pyproject.toml"
+    config.write_text(
+        config.read_text("utf-8").replace("threshold = 80", "threshold = 80\nrender_timeout = 4")
+    )
+    huge = " ".join(["esclerosis"] * 400_000)  # a 4 MB paragraph
+    _set(project / "locales" / "es" / "LC_MESSAGES" / f"{SLUG}.po", {"Clinical Trials": huge})
+    started = time.monotonic()
+    result = run_cli(
+        "build", "--lang", "es", "--lang", "ar", "--jobs", "2", cwd=project, check=False
+    )
+    assert time.monotonic() - started < 60
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if "rendering stopped" in line]
+    assert errors and all("took longer than 4 s" in line for line in errors)
+    assert (project / "output" / "ar" / f"{SLUG}.pdf").exists()
+    assert not (project / "output" / "es" / f"{SLUG}.pdf").exists()
+
+
+def test_a_huge_catalog_is_refused_quickly(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    po = project / "locales" / "es" / "LC_MESSAGES" / f"{SLUG}.po"
+    with po.open("a", encoding="utf-8") as handle:
+        chunk = 'msgid "x{0}"\nmsgstr "y"\n\n'
+        for block in range(0, 2_100_000, 1000):
+            handle.write("".join(chunk.format(block + i) for i in range(1000)))
+    assert po.stat().st_size > 50_000_000
+    started = time.monotonic()
+    result = run_cli("build", "--lang", "es", cwd=project, check=False)
+    assert time.monotonic() - started < 30
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"locales/es/LC_MESSAGES/{SLUG}.po:1: catalog is too large (")
+
+
+def test_huge_raster_images_are_refused_before_decoding(tmp_path: Path) -> None:
+    import struct
+    import zlib
+
+    project = copy_project(tmp_path / "p")
+    # A PNG header claiming 30000 × 30000 pixels: refused from the header alone.
+    png = b"\x89PNG\r\n\x1a\n"
+    ihdr = struct.pack(">IIBBBBB", 30000, 30000, 8, 2, 0, 0, 0)
+    png += (
+        struct.pack(">I", len(ihdr))
+        + b"IHDR"
+        + ihdr
+        + struct.pack(">I", zlib.crc32(b"IHDR" + ihdr))
+    )
+    iend = struct.pack(">I", 0) + b"IEND" + struct.pack(">I", zlib.crc32(b"IEND"))
+    (project / "source" / "images" / "bomb.png").write_bytes(png + iend)
+    source = project / "source" / f"{SLUG}.md"
+    text = source.read_text("utf-8")
+    source.write_text(text.replace("## Conclusion", "![A bomb](images/bomb.png)\n\n## Conclusion"))
+    line = source.read_text("utf-8").splitlines().index("![A bomb](images/bomb.png)") + 1
+    result = run_cli("build", "--lang", "en", cwd=project, check=False)
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"source/{SLUG}.md:{line}: image 'images/bomb.png' is 30000×30000 pixels, over the limit"
+        " of 25000000 (max_image_pixels)\n"
+    )
+
+
+@pytest.mark.parametrize("code", ["../x", "/etc", "en/../../x", "xx_YY", "EN", "es-ES"])
+def test_locale_codes_never_become_paths(tmp_path: Path, code: str) -> None:
+    project = copy_project(tmp_path / "p")
+    before = sorted(p.name for p in (project / "locales").iterdir())
+    result = run_cli("init", code, cwd=project, check=False)
+    assert result.returncode == 1
+    assert "locale code" in result.stderr and len(result.stderr.splitlines()) == 1
+    assert not (project.parent / "x").exists()
+    assert sorted(p.name for p in (project / "locales").iterdir()) == before
+    assert run_cli("build", "--lang", code, cwd=project, check=False).returncode == 1
+
+
+def test_a_failed_build_leaves_the_previous_outputs(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    run_cli("build", "--lang", "es", cwd=project)
+    pdf = project / "output" / "es" / f"{SLUG}.pdf"
+    before = pdf.read_bytes()
+    template = project / "templates" / "handout.html"
+    template.write_text(
+        template.read_text("utf-8").replace("{{ body }}", "{{ body.nothing.here }}")
+    )
+    result = run_cli("build", "--lang", "es", cwd=project, check=False)
+    assert result.returncode == 1 and "undefined" in result.stderr
+    assert pdf.read_bytes() == before
+    assert os.path.getsize(project / "output" / "es" / f"{SLUG}.html") > 1000
