@@ -85,6 +85,9 @@ class ParsedArticle:
     """Image sources with their source line."""
     links: tuple[tuple[str, int], ...] = ()
     """Link targets with their source line."""
+    fixed: tuple[tuple[int, str, tuple[Tag, ...]], ...] = ()
+    """Inline tokens with nothing to translate (only code, URLs, images): index,
+    tagged text and tags, rendered as in the source."""
 
     @property
     def segments(self) -> list[Segment]:
@@ -138,7 +141,7 @@ def _inline_text(article: Article, children: list[Token], line: int) -> tuple[st
             parts.append(" ")
         elif kind == "hardbreak":
             name = new("br")
-            tags.append(Tag(name, "<br>", ""))
+            tags.append(Tag(name, "<br />\n", ""))
             parts.append(f"<{name}/>")
         elif kind == "code_inline":
             name = new("code")
@@ -196,6 +199,7 @@ def segment_article(article: Article) -> ParsedArticle:
     blocks: list[Block] = []
     images: list[tuple[str, int]] = []
     links: list[tuple[str, int]] = []
+    fixed: list[tuple[int, str, tuple[Tag, ...]]] = []
     for index, token in enumerate(tokens):
         if token.type == "heading_open" and token.tag == "h1":
             line = article.body_line + (token.map[0] if token.map else 0)
@@ -238,7 +242,9 @@ def segment_article(article: Article) -> ParsedArticle:
             images.append((src, line))
             seg = Segment(alt, "image alt text", path, article.path, line)
             blocks.append(Block(seg, index, attr_index, position))
-        if text and TAG_RE.sub("", text).strip():
+        if text and not TAG_RE.sub("", text).strip():
+            fixed.append((index, text, tuple(tags)))
+        elif text:
             blocks.append(
                 Block(Segment(text, kind, path, article.path, line, tuple(tags)), index, attr_index)
             )
@@ -248,5 +254,11 @@ def segment_article(article: Article) -> ParsedArticle:
         if getattr(article, key)
     ]
     return ParsedArticle(
-        article, tuple(tokens), tuple(blocks), tuple(front), tuple(images), tuple(links)
+        article,
+        tuple(tokens),
+        tuple(blocks),
+        tuple(front),
+        tuple(images),
+        tuple(links),
+        tuple(fixed),
     )

@@ -10,10 +10,12 @@ from __future__ import annotations
 import copy
 import dataclasses
 import html
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import polib
+from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
 from pipeline.errors import display_path
@@ -21,6 +23,9 @@ from pipeline.locales import LocaleInfo
 from pipeline.segments import TAG_RE, Block, ParsedArticle, Segment, Tag, markdown_parser
 
 TRANSLATED, FUZZY, UNTRANSLATED, INVALID = "translated", "fuzzy", "untranslated", "invalid"
+
+
+_IMAGES_ONLY = re.compile(r"<img[0-9]+/>|\s")
 
 
 class TagMismatch(ValueError):
@@ -130,13 +135,13 @@ def tagged_to_html(text: str, tags: tuple[Tag, ...], images: dict[str, str]) -> 
         tag = by_name.get(f"{name}{number}")
         if tag is None:
             continue
-        out.append(html.escape(text[pos : match.start()], quote=False))
+        out.append(escapeHtml(text[pos : match.start()]))
         pos = match.end()
         if tag.name in images:
             out.append(images[tag.name])
         else:
             out.append(tag.close_html if closing else tag.open_html)
-    out.append(html.escape(text[pos:], quote=False))
+    out.append(escapeHtml(text[pos:]))
     return "".join(out)
 
 
@@ -209,6 +214,7 @@ def translate_article(
                 )
                 tokens[block.attr_token_index].attrSet("data-status", status.status)
 
+    fixed = {index: (text, tags) for index, text, tags in parsed.fixed}
     for index, token in enumerate(tokens):
         if token.type != "inline":
             continue
@@ -221,18 +227,22 @@ def translate_article(
             count += 1
             alt, fallback = alts.get((index, position), ("", False))
             lang = f' lang="{source.tag}"' if fallback and locale.code != source.code else ""
-            images[f"img{count}"] = (
-                f'<img src="{html.escape(image_prefix + str(child.attrs.get("src", "")))}"'
-                f' alt="{html.escape(alt)}"{lang}>'
-            )
+            src = escapeHtml(image_prefix + str(child.attrs.get("src", "")))
+            title = child.attrs.get("title")
+            title_attr = f' title="{escapeHtml(str(title))}"' if title else ""
+            images[f"img{count}"] = f'<img src="{src}" alt="{escapeHtml(alt)}"{title_attr}{lang} />'
+
         if index in texts:
             block, text, fallback = texts[index]
             rendered = tagged_to_html(text, block.segment.tags, images)
             if fallback and locale.code != source.code:
                 _set_lang(tokens[block.attr_token_index], source)
+        elif index in fixed:
+            rendered = tagged_to_html(*fixed[index], images)
         else:
             rendered = "".join(images.values())
-        only_images = bool(images) and index not in texts
+        kept = fixed[index][0] if index in fixed else ""
+        only_images = bool(images) and index not in texts and not _IMAGES_ONLY.sub("", kept)
         if only_images and tokens[index - 1].type == "paragraph_open":
             tokens[index - 1].tag = "figure"
             tokens[index + 1].tag = "figure"
