@@ -244,9 +244,21 @@ def _progress() -> Iterator[Callable[[OutputRecord, int], None]]:
 
 
 def _summary(report: BuildReport) -> None:
+    """Per-language counts (a table on a terminal), then one summary line."""
+    statuses = ("built", "up-to-date", "not-published", "failed")
+    per_lang: dict[str, Counter[str]] = {}
+    for record in report.outputs:
+        per_lang.setdefault(record.lang, Counter())[record.status] += 1
+    if sys.stdout.isatty() and per_lang:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table("language", *statuses, title="Build summary")
+        for lang, counts in sorted(per_lang.items()):
+            table.add_row(lang, *(str(counts[s]) for s in statuses))
+        Console().print(table)
     counts = Counter(r.status for r in report.outputs)
-    parts = [f"{counts[s]} {s}" for s in ("built", "up-to-date", "not-published", "failed")]
-    click.echo("summary: " + ", ".join(parts))
+    click.echo("summary: " + ", ".join(f"{counts[s]} {s}" for s in statuses))
 
 
 @cli.group()

@@ -228,8 +228,8 @@ def translate_article(
             alt, fallback = alts.get((index, position), ("", False))
             lang = f' lang="{source.tag}"' if fallback and locale.code != source.code else ""
             src = escapeHtml(image_prefix + str(child.attrs.get("src", "")))
-            title = child.attrs.get("title")
-            title_attr = f' title="{escapeHtml(str(title))}"' if title else ""
+            image_title = child.attrs.get("title")
+            title_attr = f' title="{escapeHtml(str(image_title))}"' if image_title else ""
             images[f"img{count}"] = f'<img src="{src}" alt="{escapeHtml(alt)}"{title_attr}{lang} />'
 
         if index in texts:
