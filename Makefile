@@ -64,7 +64,11 @@ typecheck: venv
 	$(BIN)/mypy
 
 bench: setup
-	$(BIN)/python bench/run.py
+	@command -v po4a-updatepo >/dev/null || { $(SUDO) apt-get install -y -qq --no-install-recommends po4a; }
+	$(BIN)/python -m pip install -q "mdpo>=2.1"
+	$(BIN)/python bench/update.py
+	$(BIN)/python bench/extract.py
+	$(BIN)/python bench/build.py
 
 clean:
 	rm -rf output $(STAMPS)

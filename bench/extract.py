@@ -31,7 +31,9 @@ def as_article(text: str) -> str:
 
 def timed(command: list[str], cwd: Path) -> float:
     start = time.perf_counter()
-    subprocess.run(command, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        command, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     return time.perf_counter() - start
 
 
@@ -52,7 +54,15 @@ def main() -> int:
         commands = {
             "ours: pipeline extract": [sys.executable, "-m", "pipeline", "extract"],
             "po4a-updatepo -f text -o markdown": [
-                "po4a-updatepo", "-f", "text", "-o", "markdown", "-m", "spec.md", "-p", "po4a.pot",
+                "po4a-updatepo",
+                "-f",
+                "text",
+                "-o",
+                "markdown",
+                "-m",
+                "spec.md",
+                "-p",
+                "po4a.pot",
             ],
             "mdpo md2po": [md2po, "spec.md", "--save", "--po-filepath", "md2po.pot"],
         }

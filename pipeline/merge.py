@@ -1,26 +1,267 @@
-"""`.po` + `.pot` → updated `.po`: msgmerge's job, without ever losing a translation.
+"""`.po` + `.pot` → updated `.po`: msgmerge's job, the way `msgmerge --previous` does it.
 
-Exact matches keep their translation; changed messages get the most similar old
-translation marked fuzzy with the previous msgid; vanished translations stay as
-obsolete entries and are revived when their message returns.
+The rules mirror GNU gettext's `msgmerge.c` (`match_domain`, `message_merge`) and its fuzzy
+index (`msgl-fsearch.c`), so that our updates and msgmerge's agree message for message:
+
+- exact match on (msgctxt, msgid) against every old entry, obsolete ones included, so a
+  message that comes back revives its `#~` translation; an old fuzzy entry stays fuzzy;
+- otherwise the most similar old *translated* entry (fuzzy and obsolete ones included) with
+  fstrcmp similarity 2·LCS/(len1+len2) over UTF-8 bytes above 0.6, plus a 0.00001 bonus
+  for a candidate without msgctxt or with the same one; only candidates sharing a character
+  4-gram with the new msgid compete (strings under 4 characters are compared with all),
+  and ties go to the candidate sharing most 4-grams, then to the earliest in the old file;
+- the previous msgid (`#|`) is the old entry's msgid, or its own previous msgid when the old
+  entry was itself fuzzy, and is kept only on fuzzy, translated results;
+- old entries that nothing used become obsolete, in old-file order, without `#.`/`#:`.
+
+Where msgmerge would drop a translation (a plural whose first form is empty, when it
+becomes obsolete or singular) we keep it: a translation is never lost.
 """
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
+
 import polib
 
-from pipeline.locales import locale_info
+FUZZY_THRESHOLD = 0.6
+"""msgmerge's FUZZY_THRESHOLD: a fuzzy match needs a similarity strictly above it."""
+_CONTEXT_BONUS = 0.00001
+"""What msgmerge adds to a candidate with no msgctxt or the wanted one."""
+_SLACK = 0.00002
+"""Margin for the fast, float-based pre-filter; the exact test follows."""
+
+_HEADER_FIELDS = (
+    "Project-Id-Version",
+    "Report-Msgid-Bugs-To",
+    "POT-Creation-Date",
+    "PO-Revision-Date",
+    "Last-Translator",
+    "Language-Team",
+    "Language",
+    "MIME-Version",
+    "Content-Type",
+    "Content-Transfer-Encoding",
+)
+"""The header fields msgmerge knows, in the order it writes them; others follow as found."""
+_FROM_TEMPLATE = ("Report-Msgid-Bugs-To", "POT-Creation-Date")
+_NPLURALS = re.compile(r"nplurals\s*=\s*(\d+)")
+
+Key = tuple[str | None, str]
 
 
-def _similar_index(entries: list[polib.POEntry]) -> tuple[list[str], list[polib.POEntry]]:
-    usable = [e for e in entries if e.msgid and _translated(e)]
-    return [e.msgid for e in usable], usable
+class MergedCatalog(polib.POFile):  # type: ignore[misc]
+    """A catalog whose header fields keep the order merge gave them, as msgmerge writes them."""
+
+    def ordered_metadata(self) -> list[tuple[str, str]]:
+        """The header fields in insertion order (msgmerge's order), not polib's."""
+        return list(self.metadata.items())
 
 
-def _translated(entry: polib.POEntry) -> bool:
+def _forms(entry: polib.POEntry) -> list[str]:
     if entry.msgid_plural:
-        return any(entry.msgstr_plural.values())
-    return bool(entry.msgstr)
+        return [entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural)]
+    return [entry.msgstr]
+
+
+def _first_form(entry: polib.POEntry) -> str:
+    """What msgmerge tests to call an entry translated: the (first) msgstr."""
+    if entry.msgid_plural:
+        return str(entry.msgstr_plural.get(0, "")) if entry.msgstr_plural else ""
+    return str(entry.msgstr)
+
+
+def has_translation(entry: polib.POEntry) -> bool:
+    """True when any msgstr form of `entry` is non-empty."""
+    return any(_forms(entry))
+
+
+def _bytes_str(text: str) -> str:
+    """`text` as a string of its UTF-8 bytes, since fstrcmp compares bytes."""
+    return text if text.isascii() else text.encode("utf-8").decode("latin-1")
+
+
+def _grams(text: str) -> list[str]:
+    return [text[i : i + 4] for i in range(len(text) - 3)]
+
+
+class _FuzzyIndex:
+    """The old translated messages, searchable the way msgmerge's fuzzy index is."""
+
+    def __init__(self, entries: list[polib.POEntry]) -> None:
+        pool = [
+            (len(key), position, key, entry)
+            for position, entry in enumerate(entries)
+            if entry.msgid and _first_form(entry)
+            for key in (_bytes_str(entry.msgid),)
+        ]
+        pool.sort(key=lambda item: (item[0], item[1]))
+        self._lengths = [item[0] for item in pool]
+        self._positions = [item[1] for item in pool]
+        self._keys = [item[2] for item in pool]
+        self._entries = [item[3] for item in pool]
+        self._gram_sets: dict[int, frozenset[str]] = {}
+
+    def _gram_set(self, slot: int) -> frozenset[str]:
+        grams = self._gram_sets.get(slot)
+        if grams is None:
+            grams = self._gram_sets[slot] = frozenset(_grams(self._entries[slot].msgid))
+        return grams
+
+    def search(self, msgctxt: str | None, msgid: str) -> polib.POEntry | None:
+        """The old entry msgmerge would pick as fuzzy source for `msgid`, or None."""
+        from rapidfuzz.distance import Indel
+        from rapidfuzz.process import extract
+
+        if not msgid or not self._keys:
+            return None
+        key = _bytes_str(msgid)
+        size = len(key)
+        # similarity <= 2·min(a, b)/(a + b), so only lengths within about [3/7, 7/3] can pass.
+        low = bisect_left(self._lengths, int(size * 0.4285) - 1)
+        high = bisect_right(self._lengths, int(size * 2.3334) + 1)
+        if low >= high:
+            return None
+        hits = extract(
+            key,
+            self._keys[low:high],
+            scorer=Indel.normalized_similarity,
+            score_cutoff=FUZZY_THRESHOLD - _SLACK,
+            limit=None,
+        )
+        if not hits:
+            return None
+        query_grams = _grams(msgid)
+        best: tuple[float, int, int] | None = None
+        best_slot = -1
+        for _, _, offset in hits:
+            slot = low + offset
+            entry = self._entries[slot]
+            total = size + self._lengths[slot]
+            weight = (total - Indel.distance(key, self._keys[slot])) / total
+            if entry.msgctxt is None or entry.msgctxt == msgctxt:
+                weight += _CONTEXT_BONUS
+            if not weight > FUZZY_THRESHOLD:
+                continue
+            if query_grams:
+                grams = self._gram_set(slot)
+                shared = sum(1 for gram in query_grams if gram in grams)
+                if not shared:
+                    continue
+                rank = (weight, shared, -self._positions[slot])
+            else:
+                rank = (weight, -self._lengths[slot], -self._positions[slot])
+            if best is None or rank > best:
+                best, best_slot = rank, slot
+        return self._entries[best_slot] if best is not None else None
+
+
+def _nplurals(po: polib.POFile, lang: str | None) -> int:
+    """The number of plural forms: from the Plural-Forms header, else CLDR for `lang`, else 2."""
+    match = _NPLURALS.search(po.metadata.get("Plural-Forms", ""))
+    if match:
+        return max(1, int(match[1]))
+    if lang:
+        from pipeline.locales import invalid_reason, locale_info
+
+        if invalid_reason(lang) is None:
+            return locale_info(lang).nplurals
+    return 2
+
+
+def _merge_header(po: polib.POFile, template: polib.POFile, lang: str | None) -> dict[str, str]:
+    """The old header with the template's dates, fields in msgmerge's canonical order."""
+    known = {name.lower(): name for name in _HEADER_FIELDS}
+    fields: dict[str, str] = {}
+    unknown: dict[str, str] = {}
+    for name, value in po.metadata.items():
+        canonical = known.get(name.lower())
+        if canonical:
+            fields[canonical] = value
+        else:
+            unknown[name] = value
+    for name in _FROM_TEMPLATE:
+        if name in template.metadata:
+            fields[name] = template.metadata[name]
+    if lang and not fields.get("Language"):
+        fields["Language"] = lang
+    header = {name: fields[name] for name in _HEADER_FIELDS if name in fields}
+    header.update(unknown)
+    return header
+
+
+def _new_entry(
+    ref: polib.POEntry, old: polib.POEntry | None, fuzzy_match: bool, nplurals: int
+) -> polib.POEntry:
+    """One updated message: `ref`'s identity and comments, `old`'s translation (see module)."""
+    if old is None:
+        entry = polib.POEntry(
+            msgid=ref.msgid,
+            msgctxt=ref.msgctxt,
+            msgid_plural=ref.msgid_plural,
+            msgstr=ref.msgstr,
+            msgstr_plural=dict(ref.msgstr_plural),
+            comment=ref.comment,
+            tcomment=ref.tcomment,
+            occurrences=list(ref.occurrences),
+            flags=list(ref.flags),
+        )
+        if entry.msgid_plural and not any(_forms(entry)):
+            entry.msgstr_plural = {i: "" for i in range(nplurals)}
+        if not _first_form(entry) and "fuzzy" in entry.flags:
+            entry.flags.remove("fuzzy")
+        return entry
+    old_fuzzy = "fuzzy" in old.flags
+    fuzzy = old_fuzzy or fuzzy_match
+    if old_fuzzy:
+        previous = (old.previous_msgctxt, old.previous_msgid, old.previous_msgid_plural)
+    else:
+        previous = (old.msgctxt, old.msgid, old.msgid_plural or None)
+    if (ref.msgid_plural or None) != (old.msgid_plural or None):
+        fuzzy = True
+    msgstr, msgstr_plural = old.msgstr, dict(old.msgstr_plural)
+    if ref.msgid_plural and not old.msgid_plural:
+        msgstr_plural = {i: old.msgstr for i in range(nplurals)}
+        msgstr = ""
+    elif old.msgid_plural and not ref.msgid_plural:
+        # msgmerge keeps the first form; should only a later one be filled, keep that one.
+        msgstr, msgstr_plural = next((form for form in _forms(old) if form), ""), {}
+    entry = polib.POEntry(
+        msgid=ref.msgid,
+        msgctxt=ref.msgctxt,
+        msgid_plural=ref.msgid_plural,
+        msgstr=msgstr,
+        msgstr_plural=msgstr_plural,
+        comment=ref.comment,
+        tcomment=old.tcomment,
+        occurrences=list(ref.occurrences),
+        flags=[flag for flag in ref.flags if flag != "fuzzy"],
+    )
+    # Like msgmerge's writer, no "fuzzy" (and so no previous msgid) without a translation.
+    if fuzzy and _first_form(entry):
+        entry.flags.insert(0, "fuzzy")
+        entry.previous_msgctxt, entry.previous_msgid, entry.previous_msgid_plural = previous
+    return entry
+
+
+def _obsolete(entry: polib.POEntry) -> polib.POEntry:
+    """An unused old entry as `#~`: kept whole except `#.`, `#:` and `#~|` comments.
+
+    msgmerge keeps the previous msgid too, but polib drops `#~|` lines when reading and
+    `parse_po` refuses them, so writing them would make our own output unreadable.
+    """
+    return polib.POEntry(
+        msgid=entry.msgid,
+        msgctxt=entry.msgctxt,
+        msgid_plural=entry.msgid_plural,
+        msgstr=entry.msgstr,
+        msgstr_plural=dict(entry.msgstr_plural),
+        tcomment=entry.tcomment,
+        flags=list(entry.flags),
+        obsolete=True,
+    )
 
 
 def merge(
@@ -30,90 +271,48 @@ def merge(
     fuzzy_matching: bool = True,
     prune_obsolete: bool = False,
 ) -> polib.POFile:
-    """Update `po` to the messages of `template`: exact reuse, fuzzy guesses, obsolete kept.
+    """Update `po` to the messages of `template` the way `msgmerge --previous` does.
 
-    Nothing translated is ever lost: a translation whose message vanished is kept as
-    an obsolete (`#~`) entry and revived when the message comes back.
+    `lang` fills a missing Language header and, failing a Plural-Forms header, gives the
+    number of plural forms. Inputs are not modified.
     """
-    from rapidfuzz import fuzz, process
+    olds: list[polib.POEntry] = list(po)
+    exact: dict[Key, polib.POEntry] = {}
+    for entry in olds:
+        exact.setdefault((entry.msgctxt, entry.msgid), entry)
+    nplurals = _nplurals(po, lang)
+    index: _FuzzyIndex | None = None
+    used: set[int] = set()
 
-    lang = lang or po.metadata.get("Language", "")
-    nplurals = locale_info(lang).nplurals if lang else 2
-    old: dict[tuple[str | None, str], polib.POEntry] = {}
-    for entry in po:
-        key = (entry.msgctxt, entry.msgid)
-        if entry.msgid and (key not in old or not entry.obsolete):
-            old[key] = entry
-    used: set[tuple[str | None, str]] = set()
-    choices, candidates = _similar_index(list(old.values()))
-
-    result = polib.POFile(wrapwidth=79)
-    result.header_lines = getattr(po, "header_lines", [])  # type: ignore[attr-defined]
-    result.metadata = dict(po.metadata)
+    result = MergedCatalog(wrapwidth=po.wrapwidth, encoding=po.encoding)
+    result.header = po.header
+    result.header_lines = list(getattr(po, "header_lines", None) or [])
+    result.metadata = _merge_header(po, template, lang)
     result.metadata_is_fuzzy = po.metadata_is_fuzzy
-    if "POT-Creation-Date" in template.metadata:
-        result.metadata["POT-Creation-Date"] = template.metadata["POT-Creation-Date"]
 
-    for tentry in template:
-        if not tentry.msgid or tentry.obsolete:
-            continue
-        entry = polib.POEntry(
-            msgid=tentry.msgid,
-            msgctxt=tentry.msgctxt,
-            msgid_plural=tentry.msgid_plural,
-            comment=tentry.comment,
-            occurrences=list(tentry.occurrences),
-            flags=[f for f in tentry.flags if f != "fuzzy"],
-        )
-        key = (tentry.msgctxt, tentry.msgid)
-        previous = old.get(key)
-        fuzzy = False
-        if previous is None and fuzzy_matching and choices:
-            best = process.extractOne(
-                tentry.msgid,
-                choices,
-                scorer=fuzz.ratio,
-                score_cutoff=60,
-            )
-            if best is not None:
-                previous = candidates[best[2]]
-                fuzzy = True
-        if previous is not None:
-            used.add((previous.msgctxt, previous.msgid))
-            entry.tcomment = previous.tcomment
-            entry.msgstr = previous.msgstr
-            entry.msgstr_plural = dict(previous.msgstr_plural)
-            if fuzzy or "fuzzy" in previous.flags:
-                entry.flags.insert(0, "fuzzy")
-                if fuzzy:
-                    entry.previous_msgid = previous.msgid
-                    entry.previous_msgctxt = previous.msgctxt
-                else:
-                    entry.previous_msgid = previous.previous_msgid
-                    entry.previous_msgctxt = previous.previous_msgctxt
-            for flag in previous.flags:
-                if flag.startswith("no-") and flag not in entry.flags:
-                    entry.flags.append(flag)
-        if entry.msgid_plural:
-            entry.msgstr_plural = {i: entry.msgstr_plural.get(i, "") for i in range(nplurals)}
-        result.append(entry)
+    for ref in _live(template):
+        old = exact.get((ref.msgctxt, ref.msgid))
+        fuzzy_match = False
+        if old is None and fuzzy_matching and ref.msgid:
+            if index is None:
+                index = _FuzzyIndex(olds)
+            old = index.search(ref.msgctxt, ref.msgid)
+            fuzzy_match = old is not None
+        if old is not None:
+            used.add(id(old))
+        result.append(_new_entry(ref, old, fuzzy_match, nplurals))
 
-    if prune_obsolete:
-        return result
-    current = {(e.msgctxt, e.msgid) for e in result}
-    for key, entry in old.items():
-        if key in used or key in current or not _translated(entry):
-            continue
-        gone = polib.POEntry(
-            msgid=entry.msgid,
-            msgctxt=entry.msgctxt,
-            msgid_plural=entry.msgid_plural,
-            msgstr=entry.msgstr,
-            tcomment=entry.tcomment,
-            flags=list(entry.flags),
-            previous_msgid=entry.previous_msgid,
-            obsolete=True,
-        )
-        gone.msgstr_plural = dict(entry.msgstr_plural)
-        result.append(gone)
+    if not prune_obsolete:
+        for old in olds:
+            if (
+                id(old) not in used
+                and has_translation(old)
+                and (old.msgid or old.msgctxt is not None)
+            ):
+                result.append(_obsolete(old))
     return result
+
+
+def _live(template: polib.POFile) -> Iterable[polib.POEntry]:
+    """The template's messages: not obsolete, not a header."""
+    return (e for e in template if not e.obsolete and (e.msgid or e.msgctxt is not None))
