@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 from collections.abc import Iterable
@@ -10,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import polib
-from babel.messages.extract import extract as babel_extract
 
 from pipeline.errors import TemplateError
 from pipeline.locales import locale_info
@@ -45,6 +45,7 @@ def now_stamp() -> str:
     return moment.strftime("%Y-%m-%d %H:%M+0000")
 
 
+@functools.cache
 def _relative(root: Path, path: Path) -> str:
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
@@ -92,35 +93,39 @@ def article_template(
 
 def extract_templates(root: Path, templates: Iterable[Path]) -> list[UIString]:
     """Every translatable string of the Jinja2 templates, by Babel's Jinja2 extractor."""
-    from jinja2 import Environment, TemplateSyntaxError
+    from babel.messages.extract import extract as babel_extract
 
     found: list[UIString] = []
     options = {"extensions": "jinja2.ext.i18n", "trimmed": "true"}
-    checker = Environment(extensions=["jinja2.ext.i18n"])
     for path in templates:
-        try:
-            checker.parse(path.read_text("utf-8"), path.name, str(path))
-        except TemplateSyntaxError as exc:
-            raise TemplateError(path, exc.lineno, f"syntax error: {exc.message}") from None
-        try:
-            with path.open("rb") as handle:
-                for line, message, comments, _context in babel_extract(
+        with path.open("rb") as handle:
+            messages = list(
+                babel_extract(
                     "jinja2.ext:babel_extract",
                     handle,
                     TEMPLATE_KEYWORDS,
                     comment_tags=("Translators:",),
                     options=options,
-                ):
-                    singular, plural = (
-                        (message[0], message[1]) if isinstance(message, tuple) else (message, "")
-                    )
-                    found.append(UIString(singular, plural or "", path, line, tuple(comments)))
-        except Exception as exc:  # the Jinja2 extractor raises TemplateSyntaxError
-            line = getattr(exc, "lineno", 1) or 1
-            raise TemplateError(
-                path, line, f"cannot extract strings: {getattr(exc, 'message', exc)}"
-            ) from None
+                )
+            )
+        if not messages:
+            # Babel's extractor returns nothing for a template it cannot parse: say why.
+            _check_template_syntax(path)
+        for line, message, comments, _context in messages:
+            singular, plural = (
+                (message[0], message[1]) if isinstance(message, tuple) else (message, "")
+            )
+            found.append(UIString(singular, plural or "", path, line, tuple(comments)))
     return found
+
+
+def _check_template_syntax(path: Path) -> None:
+    from jinja2 import Environment, TemplateSyntaxError
+
+    try:
+        Environment(extensions=["jinja2.ext.i18n"]).parse(path.read_text("utf-8"), path.name)
+    except TemplateSyntaxError as exc:
+        raise TemplateError(path, exc.lineno, f"syntax error: {exc.message}") from None
 
 
 def ui_template(root: Path, strings: Iterable[UIString], creation: str) -> polib.POFile:

@@ -6,8 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from babel import Locale, localedata
-from babel.messages.plurals import get_plural
+from babel import localedata
 
 PSEUDO = {"en_XA": ("en", "ltr", "Pseudo (accented)"), "ar_XB": ("en", "rtl", "Pseudo (RTL)")}
 """Reserved pseudo-locales for layout testing (as in Android and Chrome): code →
@@ -56,6 +55,9 @@ def invalid_reason(code: str) -> str | None:
 @cache
 def locale_info(code: str) -> LocaleInfo:
     """Describe a valid locale code; call `invalid_reason` first."""
+    from babel import Locale
+    from babel.messages.plurals import get_plural
+
     if code in PSEUDO:
         base, direction, name = PSEUDO[code]
         plural = get_plural(base)
