@@ -11,10 +11,11 @@ STAMPS := .stamps
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # System packages: WeasyPrint's libraries, GNU gettext (msgfmt/msgcat/msgmerge),
-# poppler (pdftotext/pdffonts/pdftoppm for tests and previews), and the fonts
+# poppler (pdftotext/pdffonts/pdftoppm for tests and previews), a Java runtime (the
+# Nu HTML Checker) and Chromium (axe-core and the live-preview tests), and the fonts
 # the configured languages need (computed from pyproject.toml).
 APT_BASE := python3-venv gettext poppler-utils fontconfig libpango-1.0-0 libpangoft2-1.0-0 \
-            libharfbuzz0b libharfbuzz-subset0
+            libharfbuzz0b libharfbuzz-subset0 default-jre-headless chromium
 APT_FONTS := $(shell $(PYTHON) -m pipeline.fonts pyproject.toml 2>/dev/null || echo fonts-noto-core fonts-noto-cjk fonts-dejavu-core)
 APT_PACKAGES := $(APT_BASE) $(APT_FONTS)
 

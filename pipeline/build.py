@@ -130,12 +130,25 @@ def build(
     targets = [config.source_language, *config.languages]
     chosen = langs or targets
     assets = _copy_assets(config, articles)
+    lookups = {
+        (lang, p.article.slug): _lookup(config, lang, p) for lang in targets for p in articles
+    }
+    for lang in chosen:
+        if lang not in targets:
+            lookups.update({(lang, p.article.slug): _lookup(config, lang, p) for p in articles})
+    published = {
+        parsed.article.slug: [
+            locale_info(lang)
+            for lang in targets
+            if lookups[lang, parsed.article.slug].percent(parsed.segments)
+            >= _threshold(config, lang)
+        ]
+        for parsed in articles
+    }
     pages = [
         page
         for lang in chosen
-        for page in _render_language(
-            config, lang, articles, [locale_info(c) for c in targets], annotate
-        )
+        for page in _render_language(config, lang, articles, lookups, published, annotate)
     ]
 
     tasks, records = _plan_pdfs(config, pages, assets, force) if pdf else ([], [])
@@ -169,7 +182,7 @@ def build(
             progress(record, len(tasks))
     _write_state(out, state)
 
-    if langs is None and shard == (1, 1):
+    if langs is None and shard == (1, 1) and pdf:
         _remove_stale(config, records, articles)
     index_source = locale_info(config.source_language)
     env = make_environment(config.templates_dir, _load_ui(config, config.source_language))
@@ -334,14 +347,20 @@ def _missing_sections(translated: TranslatedArticle) -> list[dict[str, Any]]:
     return seen
 
 
+def _threshold(config: Config, lang: str) -> int:
+    return config.threshold_for(lang) if lang != config.source_language else 0
+
+
 def _render_language(
     config: Config,
     lang: str,
     articles: list[ParsedArticle],
-    languages: list[LocaleInfo],
+    lookups: dict[tuple[str, str], Lookup],
+    published_languages: dict[str, list[LocaleInfo]],
     annotate: bool = False,
 ) -> list[_Page]:
-    """Translate and render every article's HTML page in one language."""
+    """Translate and render every article's HTML page in one language; the language
+    switcher and `hreflang` links name only the languages that are published."""
     info = locale_info(lang)
     source = locale_info(config.source_language)
     ui = _load_ui(config, lang)
@@ -351,12 +370,12 @@ def _render_language(
     pages = []
     for parsed in articles:
         slug = parsed.article.slug
-        lookup = _lookup(config, lang, parsed)
+        lookup = lookups[lang, slug]
         translated = translate_article(
             parsed, lookup, info, source, image_prefix="../", annotate=annotate
         )
         html_path = config.output_dir / lang / f"{slug}.html"
-        threshold = config.threshold_for(lang) if lang != config.source_language else 0
+        threshold = _threshold(config, lang)
         published = translated.percent >= threshold
         reason = (
             ""
@@ -382,7 +401,7 @@ def _render_language(
             "stylesheet": stylesheet,
             "logo": logo,
             "slug": slug,
-            "languages": languages,
+            "languages": published_languages[slug],
             "draft": not translated.complete,
             "missing_sections": _missing_sections(translated),
             "version": _version(parsed),
@@ -595,7 +614,7 @@ def _index_rows(
         for lang in targets:
             page = by_key.get((slug, lang))
             published = (
-                page.published if page else (config.output_dir / lang / f"{slug}.pdf").exists()
+                page.published if page else (config.output_dir / lang / f"{slug}.html").exists()
             )
             items.append(
                 {

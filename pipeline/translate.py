@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import html
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -157,12 +156,21 @@ class Lookup:
                 if not entry.obsolete and entry.msgid:
                     self.entries[entry.msgid] = entry
 
+    def percent(self, segments: list[Segment]) -> int:
+        """Share of `segments` this catalog translates usably, rounded down."""
+        if not segments:
+            return 100
+        done = sum(1 for segment in segments if self.find(segment)[0] is not None)
+        return 100 * done // len(segments)
+
     def find(self, segment: Segment) -> tuple[str | None, SegmentStatus]:
         """The usable msgstr for a segment (None to fall back) and its status."""
         entry = self.entries.get(segment.text)
         where = (self.path or segment.path, entry.linenum if entry is not None else segment.line)
-        if entry is None or not entry.msgstr:
+        if entry is None:
             return None, SegmentStatus(segment.text, UNTRANSLATED, segment.path, segment.line)
+        if not entry.msgstr:
+            return None, SegmentStatus(segment.text, UNTRANSLATED, *where)
         if "fuzzy" in entry.flags:
             return None, SegmentStatus(segment.text, FUZZY, *where)
         problems = check_tags(segment.text, entry.msgstr)

@@ -1,0 +1,273 @@
+"""`pipeline serve`: a translator's live preview, driven through a real headless Chromium."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import queue
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import copy_project
+from pipeline.errors import CatalogError
+from pipeline.po import parse_po, write_po
+
+SLUG = "stem-cell-therapy-ms"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+needs_chromium = pytest.mark.skipif(
+    importlib.util.find_spec("playwright") is None or CHROMIUM is None,
+    reason="the browser test needs the playwright package and Debian's chromium",
+)
+needs_watchfiles = pytest.mark.skipif(
+    importlib.util.find_spec("watchfiles") is None, reason="pipeline serve needs watchfiles"
+)
+
+
+def _serve_argv() -> list[str]:
+    return [sys.executable, "-m", "pipeline", "serve"]
+
+
+class Server:
+    """`pipeline serve` running in a project; its output lines arrive on queues."""
+
+    def __init__(self, project: Path, *args: str) -> None:
+        self.process = subprocess.Popen(
+            [*_serve_argv(), *args],
+            cwd=project,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        self.stdout: queue.Queue[str] = queue.Queue()
+        self.stderr: list[str] = []
+        assert self.process.stdout is not None and self.process.stderr is not None
+        for stream, sink in ((self.process.stdout, self.stdout.put), (self.process.stderr, None)):
+            threading.Thread(
+                target=self._pump, args=(stream, sink or self.stderr.append), daemon=True
+            ).start()
+
+    @staticmethod
+    def _pump(stream: Any, sink: Callable[[str], None]) -> None:
+        for line in stream:
+            sink(line.rstrip("\n"))
+
+    def line(self, timeout: float = 15) -> str:
+        try:
+            return self.stdout.get(timeout=timeout)
+        except queue.Empty:
+            raise AssertionError(f"no output within {timeout} s; stderr: {self.stderr}") from None
+
+    def drain(self) -> list[str]:
+        """The lines printed so far and not yet read."""
+        lines = []
+        while not self.stdout.empty():
+            lines.append(self.stdout.get_nowait())
+        return lines
+
+    def stop(self) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        try:
+            return self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+            raise AssertionError("the server did not stop within 5 s of SIGTERM") from None
+
+
+@pytest.fixture()
+def project(tmp_path: Path) -> Path:
+    return copy_project(tmp_path / "project")
+
+
+@pytest.fixture()
+def server(project: Path) -> Iterator[Server]:
+    running = Server(project, "--port", "0")
+    try:
+        yield running
+    finally:
+        if running.process.poll() is None:
+            running.process.kill()
+            running.process.wait()
+
+
+def _url(server: Server) -> str:
+    line = server.line()
+    match = re.fullmatch(r"serving (http://127\.0\.0\.1:(\d+)/) \(Ctrl-C to stop\)", line)
+    assert match and match[2] != "0", line
+    return match[1]
+
+
+def _wait_for(check: Callable[[], bool], what: str, timeout: float = 8) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not seen within {timeout} s: {what}")
+        time.sleep(0.1)
+
+
+def _body_text(page: Any) -> str:
+    """The page's text, or "" while it is reloading."""
+    from playwright.sync_api import Error
+
+    try:
+        return str(page.inner_text("body", timeout=1000))
+    except Error:
+        return ""
+
+
+@needs_watchfiles
+@needs_chromium
+def test_preview_follows_the_translator_in_a_browser(
+    project: Path, server: Server, tmp_path: Path
+) -> None:
+    from playwright.sync_api import sync_playwright
+
+    url = _url(server)
+    po = project / "locales" / "es" / "LC_MESSAGES" / f"{SLUG}.po"
+    catalog = parse_po(po)
+    entry = next(
+        e for e in catalog if e.msgstr and "<" not in e.msgid and "(paragraph)" in e.comment
+    )
+    old_text, new_text = entry.msgstr, "Texto nuevo del traductor, visto en la vista previa."
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch_persistent_context(
+            str(tmp_path / "chromium-profile"),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=CHROMIUM_ARGS,
+        )
+        try:
+            page = browser.new_page()
+            page.goto(f"{url}es/{SLUG}.html")
+            assert old_text in _body_text(page)
+
+            # 1. A saved translation shows up without reloading by hand.
+            entry.msgstr = new_text
+            write_po(po, catalog)
+            _wait_for(lambda: new_text in _body_text(page), "the new msgstr on the page")
+            printed = server.drain()
+            assert any(line.startswith(f"rebuilt es/{SLUG}.html (") for line in printed), printed
+
+            # 2. A broken catalog shows its one-line error on the page; the server lives on.
+            text = po.read_text("utf-8")
+            broken = text.replace(f'msgstr "{new_text}"', f'msgstr "{new_text}')
+            assert broken != text
+            po.write_text(broken, "utf-8")
+            with pytest.raises(CatalogError) as caught:
+                parse_po(po)
+            error = f"locales/es/LC_MESSAGES/{SLUG}.po:{caught.value.line}: {caught.value.message}"
+            assert "unterminated string" in error
+            _wait_for(lambda: error in _body_text(page), f"the error {error!r} on the page")
+            assert new_text in _body_text(page), "the last good page stays visible"
+
+            # 3. Fixing it brings the page back without the error.
+            po.write_text(text.replace(new_text, "Arreglado."), "utf-8")
+            _wait_for(
+                lambda: "Arreglado." in (body := _body_text(page)) and error not in body,
+                "the fixed page",
+            )
+        finally:
+            browser.close()
+
+    assert server.stop() == 0
+    assert not (project / "output").exists(), "the published output is never touched"
+    on_disk = (project / ".preview" / "es" / f"{SLUG}.html").read_text("utf-8")
+    assert "__version" not in on_disk, "the reload script is added to responses only"
+    assert f"rebuild failed: {error}" in server.stderr
+    assert not any("Traceback" in line for line in server.stderr), server.stderr
+
+
+@needs_watchfiles
+def test_serve_answers_http_and_stops_on_sigterm(project: Path, server: Server) -> None:
+    url = _url(server)
+    with urllib.request.urlopen(f"{url}es/{SLUG}.html", timeout=5) as response:
+        page = response.read().decode("utf-8")
+        assert response.headers["Cache-Control"] == "no-store"
+    assert page.count("/__version") == 1 and page.rstrip().endswith("</html>")
+    with urllib.request.urlopen(f"{url}__version", timeout=5) as response:
+        state = json.loads(response.read())
+        assert isinstance(state["version"], int) and state["error"] is None
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        urllib.request.urlopen(f"{url}es/{SLUG}.pdf", timeout=5)
+    assert missing.value.code == 404 and b"pipeline build" in missing.value.read()
+    started = time.monotonic()
+    assert server.stop() == 0
+    assert time.monotonic() - started < 5
+
+
+@needs_watchfiles
+def test_show_ids_marks_every_block_with_its_entry(project: Path) -> None:
+    running = Server(project, "--port", "0", "--lang", "es", "--show-ids")
+    try:
+        url = _url(running)
+        with urllib.request.urlopen(f"{url}es/{SLUG}.html", timeout=5) as response:
+            page = response.read().decode("utf-8")
+        assert f'data-entry="locales/es/LC_MESSAGES/{SLUG}.po:' in page
+        assert 'data-status="translated"' in page
+        assert (project / ".preview" / "en" / f"{SLUG}.html").is_file()
+        assert not (project / ".preview" / "ar").exists(), "only the chosen language"
+    finally:
+        assert running.stop() == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--lang", "es-ES"], "invalid locale code 'es-ES'"),
+        (["--lang", "fr"], "'fr' is not in [tool.pipeline] languages"),
+    ],
+)
+def test_user_errors_are_one_line(project: Path, args: list[str], message: str) -> None:
+    result = subprocess.run(
+        [*_serve_argv(), "--port", "0", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert message in result.stderr and len(result.stderr.splitlines()) == 1, result.stderr
+    assert result.stdout == ""
+
+
+def test_a_busy_port_is_a_one_line_error(project: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run(
+            [*_serve_argv(), "--port", str(port)],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"cannot listen on port {port}: ")
+    assert len(result.stderr.splitlines()) == 1 and result.stdout == ""
