@@ -12,16 +12,18 @@ from typing import TYPE_CHECKING
 
 import click
 
-from pipeline.config import Config, find_project, load_config
 from pipeline.errors import PipelineError
 from pipeline.fsutil import project_lock
 
 if TYPE_CHECKING:
     from pipeline.build import BuildReport, OutputRecord
+    from pipeline.config import Config
     from pipeline.project import FileChange
 
 
 def _config(ctx: click.Context) -> Config:
+    from pipeline.config import find_project, load_config
+
     project = ctx.obj.get("project") if ctx.obj else None
     root = Path(project) if project else find_project(Path.cwd())
     return load_config(root)
