@@ -72,15 +72,17 @@ def cli(ctx: click.Context, project: str | None) -> None:
 
 
 @cli.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if a .pot is stale.")
 @click.pass_context
-def extract(ctx: click.Context, check: bool) -> None:
-    """Extract sources and templates into locales/*.pot."""
+def extract(ctx: click.Context, files: tuple[Path, ...], check: bool) -> None:
+    """Extract sources and templates into locales/*.pot (only FILES when given: articles
+    under source/ or templates)."""
     from pipeline import project
 
     config = _config(ctx)
     with project_lock(config.root):
-        changes = project.extract(config, check=check)
+        changes = project.extract(config, check=check, only=list(files) or None)
     if check:
         stale = [c for c in changes if c.changed]
         for change in stale:

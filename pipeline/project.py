@@ -43,16 +43,22 @@ def template_files(config: Config) -> list[Path]:
     return sorted(config.templates_dir.glob("*.html"))
 
 
-def templates(config: Config) -> dict[str, polib.POFile]:
-    """Domain → fresh `.pot` content for every article and for the UI."""
+def templates(config: Config, only: list[Path] | None = None) -> dict[str, polib.POFile]:
+    """Domain → fresh `.pot` content for every article and for the UI, or only for the
+    articles and templates in `only`."""
     creation = now_stamp()
     result: dict[str, polib.POFile] = {}
-    for parsed in parse_articles(config):
-        result[parsed.article.slug] = article_template(
-            config.root, parsed.article.slug, parsed.segments, creation
-        )
-    strings = extract_templates(config.root, template_files(config))
-    result[UI_DOMAIN] = ui_template(config.root, strings, creation)
+    wanted = {p.resolve() for p in only} if only else None
+    for path in find_articles(config.source_dir):
+        if wanted is None or path.resolve() in wanted:
+            parsed = segment_article(read_article(path))
+            result[parsed.article.slug] = article_template(
+                config.root, parsed.article.slug, parsed.segments, creation
+            )
+    ui_files = template_files(config)
+    if wanted is None or wanted & {p.resolve() for p in ui_files}:
+        strings = extract_templates(config.root, ui_files)
+        result[UI_DOMAIN] = ui_template(config.root, strings, creation)
     return result
 
 
@@ -64,10 +70,12 @@ def po_path(config: Config, lang: str, domain: str) -> Path:
     return config.locales_dir / lang / "LC_MESSAGES" / f"{domain}.po"
 
 
-def extract(config: Config, check: bool = False) -> list[FileChange]:
+def extract(
+    config: Config, check: bool = False, only: list[Path] | None = None
+) -> list[FileChange]:
     """Write `locales/<domain>.pot` for every article and the UI (or only compare)."""
     changes = []
-    for domain, catalog in templates(config).items():
+    for domain, catalog in templates(config, only).items():
         path = pot_path(config, domain)
         text = stable_text(catalog, path)
         changed = not path.exists() or path.read_text("utf-8") != text

@@ -221,3 +221,12 @@ def test_init_writes_cldr_plural_forms(tmp_path: Path) -> None:
     assert po.metadata["Language"] == "ar"
     assert po.metadata["Plural-Forms"].startswith("nplurals=6;")
     assert po.metadata["Content-Type"] == "text/plain; charset=UTF-8"
+
+
+def test_extract_only_the_given_files(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    result = run_cli("extract", "source/demo.md", cwd=project)
+    assert result.stdout == "wrote locales/demo.pot\n"
+    assert not (project / "locales" / "ui.pot").exists()
+    result = run_cli("extract", "templates/index.html", cwd=project)
+    assert result.stdout == "wrote locales/ui.pot\n"
