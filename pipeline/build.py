@@ -43,7 +43,13 @@ from pipeline.translate import (
     TranslatedArticle,
     translate_article,
 )
-from pipeline.workers import RenderResult, RenderTask, run_tasks
+from pipeline.workers import (
+    RenderResult,
+    RenderTask,
+    kill_workers,
+    run_tasks,
+    start_workers,
+)
 
 STATE_FILE = ".build-state.json"
 EDITIONS = {"standard": ".pdf", "large": ".large.pdf"}
@@ -129,6 +135,53 @@ def build(
         _check_references(config, parsed)
     targets = [config.source_language, *config.languages]
     chosen = langs or targets
+    # Workers start now and import WeasyPrint while this process prepares the HTML.
+    workers = start_workers(jobs or os.cpu_count() or 1, config.render_memory_mb) if pdf else []
+    try:
+        assets, pages, records, errors = _pages_and_pdfs(
+            config, articles, chosen, workers, jobs, force, shard, progress, annotate, pdf
+        )
+    finally:
+        kill_workers(workers)  # run_tasks stopped them; this is for errors before it
+
+    if langs is None and shard == (1, 1) and pdf:
+        _remove_stale(config, records, articles)
+    index_source = locale_info(config.source_language)
+    env = make_environment(config.templates_dir, _load_ui(config, config.source_language))
+    index = render_template(
+        env,
+        "index.html",
+        {
+            "source": index_source,
+            "clinic": config.clinic,
+            "stylesheet": Markup(_stylesheet(config)),
+            "logo": assets.get("logo", "").removeprefix("../"),
+            "articles": _index_rows(config, articles, pages, targets),
+        },
+    )
+    write_text(out / "index.html", index, durable=False)
+    records.sort(key=lambda r: (r.slug, r.lang, r.edition))
+    report = BuildReport(tuple(records), tuple(errors))
+    name = "report.json" if shard == (1, 1) else f"report.shard-{shard[0]}-of-{shard[1]}.json"
+    write_text(out / name, report.to_json(), durable=False)
+    return report
+
+
+def _pages_and_pdfs(
+    config: Config,
+    articles: list[ParsedArticle],
+    chosen: list[str],
+    workers: list[Any],
+    jobs: int | None,
+    force: bool,
+    shard: tuple[int, int],
+    progress: Callable[[OutputRecord, int], None] | None,
+    annotate: bool,
+    pdf: bool,
+) -> tuple[dict[str, str], list[_Page], list[OutputRecord], list[str]]:
+    """Stages 2 and 3: every HTML page, then the PDFs that are out of date."""
+    out = config.output_dir
+    targets = [config.source_language, *config.languages]
     assets = _copy_assets(config, articles)
     lookups = {
         (lang, p.article.slug): _lookup(config, lang, p) for lang in targets for p in articles
@@ -166,6 +219,7 @@ def build(
         jobs or os.cpu_count() or 1,
         timeout=config.render_timeout,
         memory_mb=config.render_memory_mb,
+        workers=workers,
     ):
         task = by_key[result.key]
         page = page_of[task.html]
@@ -182,27 +236,7 @@ def build(
             progress(record, len(tasks))
     _write_state(out, state)
 
-    if langs is None and shard == (1, 1) and pdf:
-        _remove_stale(config, records, articles)
-    index_source = locale_info(config.source_language)
-    env = make_environment(config.templates_dir, _load_ui(config, config.source_language))
-    index = render_template(
-        env,
-        "index.html",
-        {
-            "source": index_source,
-            "clinic": config.clinic,
-            "stylesheet": Markup(_stylesheet(config)),
-            "logo": assets.get("logo", "").removeprefix("../"),
-            "articles": _index_rows(config, articles, pages, targets),
-        },
-    )
-    write_text(out / "index.html", index)
-    records.sort(key=lambda r: (r.slug, r.lang, r.edition))
-    report = BuildReport(tuple(records), tuple(errors))
-    name = "report.json" if shard == (1, 1) else f"report.shard-{shard[0]}-of-{shard[1]}.json"
-    write_text(out / name, report.to_json())
-    return report
+    return assets, pages, records, errors
 
 
 # -- stage 1: sources and assets ---------------------------------------------------------
@@ -271,11 +305,11 @@ def _copy_assets(config: Config, articles: list[ParsedArticle]) -> dict[str, str
     assets: dict[str, str] = {}
     if config.clinic.logo:
         logo = config.root / config.clinic.logo
-        write_bytes(out / "assets" / logo.name, logo.read_bytes())
+        write_bytes(out / "assets" / logo.name, logo.read_bytes(), durable=False)
         assets["logo"] = f"../assets/{logo.name}"
     for parsed in articles:
         for src, _line in parsed.images:
-            write_bytes(out / src, (config.source_dir / src).read_bytes())
+            write_bytes(out / src, (config.source_dir / src).read_bytes(), durable=False)
     return assets
 
 
@@ -389,7 +423,7 @@ def _render_language(
         qr = ""
         if online and published:
             qr = f"{slug}.qr.svg"
-            write_text(html_path.with_name(qr), _qr_svg(online))
+            write_text(html_path.with_name(qr), _qr_svg(online), durable=False)
         context: dict[str, Any] = {
             "article": translated,
             "body": Markup(translated.body_html),
@@ -421,7 +455,7 @@ def _render_language(
             # An untranslated interface string makes the handout a draft too.
             html = render_template(env, "handout.html", {**context, "draft": True})
         if published:
-            write_text(html_path, html)
+            write_text(html_path, html, durable=False)
         pages.append(_Page(parsed, info, translated, html_path, ui_missing, published, reason))
     return pages
 
@@ -570,7 +604,7 @@ def _read_state(out: Path) -> dict[str, str]:
 
 
 def _write_state(out: Path, state: dict[str, str]) -> None:
-    write_text(out / STATE_FILE, json.dumps(state, indent=1, sort_keys=True) + "\n")
+    write_text(out / STATE_FILE, json.dumps(state, indent=1, sort_keys=True) + "\n", durable=False)
 
 
 def _locate_error(config: Config, page: _Page, error: str) -> str:

@@ -11,8 +11,12 @@ from pathlib import Path
 from pipeline.errors import LockError
 
 
-def write_bytes(path: Path, data: bytes) -> bool:
-    """Write `data` to `path` through a temporary file; return False if unchanged."""
+def write_bytes(path: Path, data: bytes, durable: bool = True) -> bool:
+    """Write `data` to `path` through a temporary file; return False if unchanged.
+
+    The rename makes the write whole or absent even if the process is killed;
+    `durable` also flushes it to disk (catalogs: yes; regenerable build outputs: no).
+    """
     try:
         if path.read_bytes() == data:
             return False
@@ -24,8 +28,9 @@ def write_bytes(path: Path, data: bytes) -> bool:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
@@ -35,9 +40,9 @@ def write_bytes(path: Path, data: bytes) -> bool:
     return True
 
 
-def write_text(path: Path, text: str) -> bool:
+def write_text(path: Path, text: str, durable: bool = True) -> bool:
     """Write UTF-8 text atomically; return False if the file already held it."""
-    return write_bytes(path, text.encode("utf-8"))
+    return write_bytes(path, text.encode("utf-8"), durable)
 
 
 held_lock_fd: int | None = None

@@ -87,5 +87,5 @@ def render_to_file(
 ) -> tuple[int, int, list[str]]:
     """Render and write the PDF atomically; return pages, bytes and warnings."""
     data, pages, warnings = render_pdf(html_path, allowed, stylesheets)
-    write_bytes(pdf_path, data)
+    write_bytes(pdf_path, data, durable=False)
     return pages, len(data), warnings

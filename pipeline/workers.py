@@ -120,20 +120,35 @@ class _Slot:
         self.conn.close()
 
 
+def _context() -> multiprocessing.context.BaseContext:
+    return multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+
+
+def start_workers(jobs: int, memory_mb: int = 4096) -> list[_Slot]:
+    """Start `jobs` workers now, so they import WeasyPrint while the build prepares HTML."""
+    return [_Slot(_context(), memory_mb) for _ in range(max(1, jobs))]
+
+
 def run_tasks(
     tasks: Sequence[RenderTask],
     jobs: int,
     timeout: float = 300.0,
     memory_mb: int = 4096,
     on_result: Callable[[RenderResult], None] | None = None,
+    workers: list[_Slot] | None = None,
 ) -> Iterator[RenderResult]:
-    """Render `tasks` largest first on `jobs` workers; yield each result as it comes."""
+    """Render `tasks` largest first on `jobs` workers (or the given started ones); yield
+    each result as it comes. The workers are stopped at the end."""
+    ctx = _context()
+    slots = workers if workers is not None else []
     if not tasks:
+        kill_workers(slots)  # they may still be importing WeasyPrint: do not wait
         return
-    ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     queue = sorted(tasks, key=lambda t: (-t.weight, t.key))
     queue.reverse()  # pop() from the end takes the largest first
-    slots = [_Slot(ctx, memory_mb) for _ in range(max(1, min(jobs, len(tasks))))]
+    wanted = max(1, min(jobs, len(tasks)))
+    kill_workers(slots[wanted:])
+    slots = slots[:wanted] + [_Slot(ctx, memory_mb) for _ in range(wanted - len(slots))]
     busy = 0
     try:
         for slot in slots:
@@ -182,11 +197,23 @@ def run_tasks(
                     slot.give(queue.pop())
                     busy += 1
     finally:
-        for slot in slots:
-            if slot.process.is_alive():
-                with contextlib.suppress(OSError):
-                    slot.conn.send(None)
-        for slot in slots:
-            slot.process.join(timeout=5)
-            if slot.process.is_alive():
-                slot.kill()
+        stop_workers(slots)
+
+
+def kill_workers(slots: list[_Slot]) -> None:
+    """Stop workers that have nothing to do at once."""
+    for slot in slots:
+        if slot.process.is_alive():
+            slot.kill()
+
+
+def stop_workers(slots: list[_Slot]) -> None:
+    """Ask idle workers to finish; kill those that do not within a few seconds."""
+    for slot in slots:
+        if slot.process.is_alive():
+            with contextlib.suppress(OSError):
+                slot.conn.send(None)
+    for slot in slots:
+        slot.process.join(timeout=5)
+        if slot.process.is_alive():
+            slot.kill()
