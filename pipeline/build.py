@@ -16,7 +16,7 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -198,30 +198,43 @@ def _pages_and_pdfs(
         ]
         for parsed in articles
     }
-    pages = [
-        page
-        for lang in chosen
-        for page in _render_language(config, lang, articles, lookups, published, annotate)
-    ]
+    pages: list[_Page] = []
+    records: list[OutputRecord] = []
+    tasks: dict[str, RenderTask] = {}
 
-    tasks, records = _plan_pdfs(config, pages, assets, force) if pdf else ([], [])
-    tasks = shard_tasks(tasks, *shard)
-    if shard[0] > 1:
-        # Outputs that need no work are reported by the first shard only, so that
-        # merged shard reports count each output once.
-        records = [r for r in records if r.status not in ("up-to-date", "not-published")]
+    def language_batches() -> Iterator[list[RenderTask]]:
+        """One language at a time: its HTML pages, then its PDF tasks."""
+        for lang in chosen:
+            rendered = _render_language(config, lang, articles, lookups, published, annotate)
+            pages.extend(rendered)
+            batch, done = _plan_pdfs(config, rendered, assets, force) if pdf else ([], [])
+            records.extend(done)
+            tasks.update((t.key, t) for t in batch)
+            yield batch
+
+    if shard == (1, 1):
+        batches: Iterable[list[RenderTask]] = language_batches()
+    else:
+        # A shard needs the whole plan to take its balanced share of it.
+        everything = [task for batch in language_batches() for task in batch]
+        batches = [shard_tasks(everything, *shard)]
+        if shard[0] > 1:
+            # Outputs that need no work are reported by the first shard only, so that
+            # merged shard reports count each output once.
+            records[:] = [r for r in records if r.status not in ("up-to-date", "not-published")]
     state = _read_state(out)
     errors: list[str] = []
-    by_key = {t.key: t for t in tasks}
-    page_of = {p.html: p for p in pages}
+    page_of: dict[Path, _Page] = {}
     for result in run_tasks(
-        tasks,
+        batches,
         jobs or os.cpu_count() or 1,
         timeout=config.render_timeout,
         memory_mb=config.render_memory_mb,
         workers=workers,
     ):
-        task = by_key[result.key]
+        task = tasks[result.key]
+        if task.html not in page_of:
+            page_of = {p.html: p for p in pages}
         page = page_of[task.html]
         record = _record(page, _edition(task.pdf), result)
         if result.error:

@@ -13,7 +13,7 @@ import os
 import resource
 import signal
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -130,38 +130,51 @@ def start_workers(jobs: int, memory_mb: int = 4096) -> list[_Slot]:
 
 
 def run_tasks(
-    tasks: Sequence[RenderTask],
+    batches: Iterable[Sequence[RenderTask]],
     jobs: int,
     timeout: float = 300.0,
     memory_mb: int = 4096,
-    on_result: Callable[[RenderResult], None] | None = None,
     workers: list[_Slot] | None = None,
 ) -> Iterator[RenderResult]:
-    """Render `tasks` largest first on `jobs` workers (or the given started ones); yield
-    each result as it comes. The workers are stopped at the end."""
+    """Render the tasks of `batches` on `jobs` workers (or the given started ones), largest
+    pending task first; yield each result as it comes.
+
+    Batches are pulled only when the workers run short of work, so the caller can
+    prepare the next batch (the next language's HTML) while the PDFs of the previous
+    one render. The workers are stopped at the end.
+    """
     ctx = _context()
-    slots = workers if workers is not None else []
-    if not tasks:
-        kill_workers(slots)  # they may still be importing WeasyPrint: do not wait
-        return
-    queue = sorted(tasks, key=lambda t: (-t.weight, t.key))
-    queue.reverse()  # pop() from the end takes the largest first
-    wanted = max(1, min(jobs, len(tasks)))
-    kill_workers(slots[wanted:])
-    slots = slots[:wanted] + [_Slot(ctx, memory_mb) for _ in range(wanted - len(slots))]
-    busy = 0
+    slots = list(workers) if workers is not None else []
+    slots += [_Slot(ctx, memory_mb) for _ in range(max(1, jobs) - len(slots))]
+    pending = iter(batches)
+    queue: list[RenderTask] = []
+    exhausted = False
+    dispatched = False
+
+    def refill() -> None:
+        nonlocal exhausted
+        while not exhausted and len(queue) < 2 * len(slots):
+            batch = next(pending, None)
+            if batch is None:
+                exhausted = True
+            else:
+                queue.extend(batch)
+        queue.sort(key=lambda t: (t.weight, t.key))  # pop() takes the largest
+
     try:
+        refill()
+        if not queue:
+            return
+        dispatched = True
         for slot in slots:
             if queue:
                 slot.give(queue.pop())
-                busy += 1
-        while busy:
+        while any(slot.task is not None for slot in slots):
+            busy = [s for s in slots if s.task is not None]
             now = time.monotonic()
-            deadlines = [s.started + timeout - now for s in slots if s.task is not None]
             ready = wait(
-                [s.conn for s in slots if s.task is not None]
-                + [s.process.sentinel for s in slots if s.task is not None],
-                timeout=max(0.0, min(deadlines)),
+                [s.conn for s in busy] + [s.process.sentinel for s in busy],
+                timeout=max(0.0, min(s.started + timeout - now for s in busy)),
             )
             for index, slot in enumerate(slots):
                 if slot.task is None:
@@ -189,15 +202,19 @@ def run_tasks(
                 if result is None:
                     continue
                 slot.task = None
-                busy -= 1
-                if on_result is not None:
-                    on_result(result)
                 yield result
+                refill()
                 if queue:
                     slot.give(queue.pop())
-                    busy += 1
+            # Idle workers take work that arrived with a later batch.
+            for slot in slots:
+                if slot.task is None and queue:
+                    slot.give(queue.pop())
     finally:
-        stop_workers(slots)
+        if dispatched and exhausted and not queue:
+            stop_workers(slots)  # idle and warm: they finish at once
+        else:
+            kill_workers(slots)  # never used (maybe still importing), or interrupted
 
 
 def kill_workers(slots: list[_Slot]) -> None:
