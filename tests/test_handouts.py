@@ -173,3 +173,64 @@ def test_pdf_ua_fonts_all_embedded_in_large_print(built_project: Path) -> None:
     lines = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True)
     rows = lines.stdout.splitlines()[2:]
     assert rows and all(re.search(r"\syes\s+yes\s+yes\s+\d+\s+\d+\s*$", row) for row in rows)
+
+
+def test_an_untranslated_entry_also_makes_a_draft(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    po_path = project / "locales" / "es" / "LC_MESSAGES" / f"{SLUG}.po"
+    text = po_path.read_text("utf-8")
+    po_path.write_text(text.replace('msgstr "Ensayos clínicos"', 'msgstr ""'), "utf-8")
+    run_cli("build", "--lang", "es", cwd=project, env=EPOCH)
+    pdf = project / "output" / "es" / f"{SLUG}.pdf"
+    mark = _ui("es").find("DRAFT").msgstr
+    assert all(mark in page.extract_text() for page in PdfReader(pdf).pages)
+
+
+SCRIPTS = {
+    # language: (title, a heading, the CJK font family pdffonts must show, if any)
+    "vi": (
+        "Liệu pháp tế bào gốc: hy vọng mới cho người bệnh đa xơ cứng",
+        "Bệnh đa xơ cứng là gì?",
+        "",
+    ),
+    "ja": ("幹細胞療法：多発性硬化症の患者さんへの希望", "多発性硬化症とは？", "NotoSansCJKjp"),
+    "ko": (
+        "줄기세포 치료: 다발성 경화증 환자를 위한 희망",
+        "다발성 경화증이란 무엇인가요?",
+        "NotoSansCJKkr",
+    ),
+    "he": ("טיפול בתאי גזע: תקווה לחולי טרשת נפוצה", "מהי טרשת נפוצה?", ""),
+    "hi": ("स्टेम सेल थेरेपी: मल्टीपल स्क्लेरोसिस के रोगियों के लिए आशा", "मल्टीपल स्क्लेरोसिस क्या है?", ""),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(SCRIPTS))
+def test_every_script_renders_with_its_own_font(tmp_path: Path, lang: str) -> None:
+    """Vietnamese stacked diacritics, Japanese and Korean regional CJK fonts, Hebrew RTL
+    and Devanagari: no missing glyph (the build would fail), text extractable."""
+    from pipeline.po import parse_po, write_po
+
+    title, heading, cjk = SCRIPTS[lang]
+    project = copy_project(tmp_path / "p")
+    config = project / "pyproject.toml"
+    config.write_text(config.read_text("utf-8").replace("threshold = 80", "threshold = 0"))
+    run_cli("init", lang, cwd=project)
+    po_path = project / "locales" / lang / "LC_MESSAGES" / f"{SLUG}.po"
+    catalog = parse_po(po_path)
+    catalog.find(
+        "Stem Cell Salvation: A Glimmer of Hope for Multiple Sclerosis Sufferers"
+    ).msgstr = title
+    catalog.find("What is Multiple Sclerosis?").msgstr = heading
+    write_po(po_path, catalog)
+    run_cli("build", "--lang", lang, cwd=project)
+    pdf = project / "output" / lang / f"{SLUG}.pdf"
+    text = bare(pdftotext(pdf))
+    assert bare(heading) in text or set(heading.split()) <= set(squash(pdftotext(pdf)).split())
+    fonts = subprocess.run(
+        ["pdffonts", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout
+    if cjk:
+        assert cjk.lower() in fonts.replace("-", "").lower()
+    html = (project / "output" / lang / f"{SLUG}.html").read_text("utf-8")
+    direction = "rtl" if lang == "he" else "ltr"
+    assert f'<html lang="{lang}" dir="{direction}">' in html
