@@ -436,7 +436,7 @@ def _render_language(
         qr = ""
         if online and published:
             qr = f"{slug}.qr.svg"
-            write_text(html_path.with_name(qr), _qr_svg(online), durable=False)
+            _write_qr(html_path.with_name(qr), online)
         context: dict[str, Any] = {
             "article": translated,
             "body": Markup(translated.body_html),
@@ -473,14 +473,21 @@ def _render_language(
     return pages
 
 
-def _qr_svg(url: str) -> str:
+def _write_qr(path: Path, url: str) -> None:
+    """The QR code of `url` as SVG; kept when the file already encodes that URL."""
     import io
 
     import segno
 
+    stamp = f"<!-- {url} -->\n" if "--" not in url else ""
+    try:
+        if stamp and path.read_text("utf-8").startswith(stamp):
+            return
+    except OSError:
+        pass
     buffer = io.BytesIO()
     segno.make(url, error="m").save(buffer, kind="svg", scale=4, border=2, xmldecl=False)
-    return buffer.getvalue().decode("utf-8")
+    write_text(path, stamp + buffer.getvalue().decode("utf-8"), durable=False)
 
 
 # -- stage 3: PDFs ------------------------------------------------------------------------

@@ -92,18 +92,29 @@ def page_counter_css(label: Markup | str, counter_style: str = "decimal") -> Mar
     return Markup(" ".join(parts) or '""')
 
 
+_ENVIRONMENTS: dict[Path, Environment] = {}
+
+
 def make_environment(templates_dir: Path, ui: UICatalog) -> Environment:
-    """A Jinja2 environment: autoescape, StrictUndefined, escaping gettext."""
-    env = Environment(
-        loader=FileSystemLoader(str(templates_dir)),
-        autoescape=True,
-        undefined=StrictUndefined,
-        extensions=["jinja2.ext.i18n"],
-        keep_trailing_newline=True,
-    )
-    env.policies["ext.i18n.trimmed"] = True
+    """A Jinja2 environment: autoescape, StrictUndefined, escaping gettext.
+
+    One environment per template folder, so each template is compiled once per
+    process (Jinja2 still reloads a template whose file changed); only the gettext
+    callables change from one language to the next.
+    """
+    env = _ENVIRONMENTS.get(templates_dir)
+    if env is None:
+        env = Environment(
+            loader=FileSystemLoader(str(templates_dir)),
+            autoescape=True,
+            undefined=StrictUndefined,
+            extensions=["jinja2.ext.i18n"],
+            keep_trailing_newline=True,
+        )
+        env.policies["ext.i18n.trimmed"] = True
+        env.globals.update(PAGE=PAGE, PAGES=PAGES, page_counter_css=page_counter_css)
+        _ENVIRONMENTS[templates_dir] = env
     env.install_gettext_callables(ui.gettext, ui.ngettext, newstyle=True)  # type: ignore[attr-defined]
-    env.globals.update(PAGE=PAGE, PAGES=PAGES, page_counter_css=page_counter_css)
     return env
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 import subprocess
+import unicodedata
 from pathlib import Path
 
 import pdfplumber
@@ -97,7 +98,9 @@ def test_complete_handout_has_no_draft_mark_and_a_qr_code(built_project: Path) -
     html = (built_project / "output" / "es" / f"{SLUG}.html").read_text("utf-8")
     assert 'class="watermark"' not in html
     qr = built_project / "output" / "es" / f"{SLUG}.qr.svg"
-    assert qr.read_text("utf-8").startswith("<svg")
+    assert qr.read_text("utf-8").startswith(
+        "<!-- https://clinic.example.org/handouts/es/stem-cell-therapy-ms.html -->\n<svg"
+    )
     text = squash(pdftotext(built_project / "output" / "es" / f"{SLUG}.pdf"))
     assert bare("https://clinic.example.org/handouts/es/stem-cell-therapy-ms.html") in bare(text)
     assert _ui("es").find("DRAFT").msgstr not in text
@@ -224,8 +227,13 @@ def test_every_script_renders_with_its_own_font(tmp_path: Path, lang: str) -> No
     write_po(po_path, catalog)
     run_cli("build", "--lang", lang, cwd=project)
     pdf = project / "output" / lang / f"{SLUG}.pdf"
-    text = bare(pdftotext(pdf))
-    assert bare(heading) in text or set(heading.split()) <= set(squash(pdftotext(pdf)).split())
+
+    # Letters only: text extraction moves marks (Devanagari matras) and RTL punctuation.
+    def letters(value: str) -> str:
+        return "".join(c for c in value if unicodedata.category(c) in ("Lu", "Ll", "Lo"))
+
+    assert letters(heading) in letters(pdftotext(pdf))
+    assert letters(title)[:8] in letters(pdftotext(pdf))
     fonts = subprocess.run(
         ["pdffonts", str(pdf)], capture_output=True, text=True, check=True
     ).stdout
