@@ -27,10 +27,6 @@ TRANSLATED, FUZZY, UNTRANSLATED, INVALID = "translated", "fuzzy", "untranslated"
 _IMAGES_ONLY = re.compile(r"<img[0-9]+/>|\s")
 
 
-class TagMismatch(ValueError):
-    """A msgstr's tags do not match its msgid's."""
-
-
 @dataclass(frozen=True)
 class SegmentStatus:
     """What happened to one segment in one language."""
