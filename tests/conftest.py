@@ -17,6 +17,18 @@ CORPORA = ROOT.parent / "shared" / "corpora"
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
 
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+"""Debian's Chromium, driven headless by Playwright; never a downloaded browser."""
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # CI runs as root
+    "--headless",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",  # the machine has no network
+    "--disable-component-update",
+    "--disable-sync",
+]
+
 
 def run_cli(
     *args: str, cwd: Path, check: bool = True, env: dict[str, str] | None = None
@@ -50,6 +62,19 @@ def copy_project(dest: Path, locales: bool = True) -> Path:
             ROOT / "locales", dest / "locales", ignore=shutil.ignore_patterns("en_XA", "ar_XB")
         )
     return dest
+
+
+def set_msgstrs(po_path: Path, values: dict[str, str]) -> None:
+    """Give the entries with these msgids these msgstrs (not fuzzy), through our writer."""
+    from pipeline.po import parse_po, write_po
+
+    catalog = parse_po(po_path)
+    for entry in catalog:
+        if entry.msgid in values:
+            entry.msgstr = values[entry.msgid]
+            if "fuzzy" in entry.flags:
+                entry.flags.remove("fuzzy")
+    write_po(po_path, catalog)
 
 
 def pdftotext(pdf: Path) -> str:

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import copy_project, pdftotext, run_cli, squash
-from pipeline.po import parse_po, write_po
+from conftest import copy_project, pdftotext, run_cli, set_msgstrs, squash
+from pipeline.po import parse_po
 
 SLUG = "stem-cell-therapy-ms"
 SMUGGLED = {
@@ -26,18 +26,10 @@ SMUGGLED = {
 }
 
 
-def _set(po_path: Path, values: dict[str, str]) -> None:
-    catalog = parse_po(po_path)
-    for entry in catalog:
-        if entry.msgid in values:
-            entry.msgstr = values[entry.msgid]
-    write_po(po_path, catalog)
-
-
 def test_smuggled_markup_stays_text_and_nothing_is_fetched(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "p")
-    _set(project / "locales" / "es" / "LC_MESSAGES" / f"{SLUG}.po", SMUGGLED)
-    _set(
+    set_msgstrs(project / "locales" / "es" / "LC_MESSAGES" / f"{SLUG}.po", SMUGGLED)
+    set_msgstrs(
         project / "locales" / "es" / "LC_MESSAGES" / "ui.po",
         {"Phone": "<img src=file:///etc/passwd>Tel"},
     )
@@ -130,7 +122,9 @@ def test_a_pathological_document_is_killed_and_the_rest_builds(tmp_path: Path) -
         config.read_text("utf-8").replace("threshold = 80", "threshold = 80\nrender_timeout = 4")
     )
     huge = " ".join(["esclerosis"] * 400_000)  # a 4 MB paragraph
-    _set(project / "locales" / "es" / "LC_MESSAGES" / f"{SLUG}.po", {"Clinical Trials": huge})
+    set_msgstrs(
+        project / "locales" / "es" / "LC_MESSAGES" / f"{SLUG}.po", {"Clinical Trials": huge}
+    )
     started = time.monotonic()
     result = run_cli(
         "build", "--lang", "es", "--lang", "ar", "--jobs", "2", cwd=project, check=False

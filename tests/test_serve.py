@@ -7,7 +7,6 @@ import json
 import os
 import queue
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -22,21 +21,11 @@ from typing import Any
 
 import pytest
 
-from conftest import copy_project
+from conftest import CHROMIUM, CHROMIUM_ARGS, copy_project
 from pipeline.errors import CatalogError
 from pipeline.po import parse_po, write_po
 
 SLUG = "stem-cell-therapy-ms"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 needs_chromium = pytest.mark.skipif(
     importlib.util.find_spec("playwright") is None or CHROMIUM is None,
     reason="the browser test needs the playwright package and Debian's chromium",

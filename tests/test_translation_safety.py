@@ -7,7 +7,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from conftest import copy_project, pdftotext, run_cli, squash
+from conftest import copy_project, pdftotext, run_cli, set_msgstrs, squash
 
 SLUG = "stem-cell-therapy-ms"
 ATTACKS = {
@@ -17,23 +17,11 @@ ATTACKS = {
 }
 
 
-def _edit(po_path: Path, change: dict[str, str]) -> None:
-    from pipeline.po import parse_po, write_po
-
-    catalog = parse_po(po_path)
-    for entry in catalog:
-        if entry.msgid in change:
-            entry.msgstr = change[entry.msgid]
-            if "fuzzy" in entry.flags:
-                entry.flags.remove("fuzzy")
-    write_po(po_path, catalog)
-
-
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = copy_project(tmp_path_factory.mktemp("hostile") / "p")
-    _edit(project / "locales" / "es" / "LC_MESSAGES" / f"{SLUG}.po", ATTACKS)
-    _edit(
+    set_msgstrs(project / "locales" / "es" / "LC_MESSAGES" / f"{SLUG}.po", ATTACKS)
+    set_msgstrs(
         project / "locales" / "es" / "LC_MESSAGES" / "ui.po",
         {"Disclaimer": "<iframe src=//evil></iframe>Aviso"},
     )
@@ -61,7 +49,7 @@ def test_tag_mismatch_falls_back_to_source_and_is_reported(tmp_path: Path) -> No
     project = copy_project(tmp_path / "p")
     po = project / "locales" / "es" / "LC_MESSAGES" / f"{SLUG}.po"
     msgid = next(e.msgid for e in polib.pofile(str(po)) if "<strong1>" in e.msgid)
-    _edit(po, {msgid: "La terapia <b>no</b> es una cura."})
+    set_msgstrs(po, {msgid: "La terapia <b>no</b> es una cura."})
     result = run_cli("build", "--lang", "es", cwd=project)
     assert "invalid translation: tag <strong1> is missing" in result.stderr
     html = (project / "output" / "es" / f"{SLUG}.html").read_text("utf-8")

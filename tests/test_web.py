@@ -15,21 +15,11 @@ from typing import Any
 
 import pytest
 
-from conftest import copy_project
+from conftest import CHROMIUM, CHROMIUM_ARGS, copy_project
 from pipeline.config import load_config
 from pipeline.locales import locale_info
 
 SLUG = "stem-cell-therapy-ms"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def _has(module: str) -> bool:
