@@ -138,7 +138,7 @@ def build(
     # Workers start now and import WeasyPrint while this process prepares the HTML.
     workers = start_workers(jobs or os.cpu_count() or 1, config.render_memory_mb) if pdf else []
     try:
-        assets, pages, records, errors = _pages_and_pdfs(
+        pages, records, errors = _pages_and_pdfs(
             config, articles, chosen, workers, jobs, force, shard, progress, annotate, pdf
         )
     finally:
@@ -155,7 +155,7 @@ def build(
             "source": index_source,
             "clinic": config.clinic,
             "stylesheet": Markup(_stylesheet(config)),
-            "logo": assets.get("logo", "").removeprefix("../"),
+            "logo": _logo_url(config).removeprefix("../"),
             "articles": _index_rows(config, articles, pages, targets),
         },
     )
@@ -178,11 +178,11 @@ def _pages_and_pdfs(
     progress: Callable[[OutputRecord, int], None] | None,
     annotate: bool,
     pdf: bool,
-) -> tuple[dict[str, str], list[_Page], list[OutputRecord], list[str]]:
+) -> tuple[list[_Page], list[OutputRecord], list[str]]:
     """Stages 2 and 3: every HTML page, then the PDFs that are out of date."""
     out = config.output_dir
     targets = [config.source_language, *config.languages]
-    assets = _copy_assets(config, articles)
+    _copy_assets(config, articles)
     lookups = {
         (lang, p.article.slug): _lookup(config, lang, p) for lang in targets for p in articles
     }
@@ -201,13 +201,15 @@ def _pages_and_pdfs(
     pages: list[_Page] = []
     records: list[OutputRecord] = []
     tasks: dict[str, RenderTask] = {}
+    state = _read_state(out)
+    hashes: dict[str, str] = {}
 
     def language_batches() -> Iterator[list[RenderTask]]:
         """One language at a time: its HTML pages, then its PDF tasks."""
         for lang in chosen:
             rendered = _render_language(config, lang, articles, lookups, published, annotate)
             pages.extend(rendered)
-            batch, done = _plan_pdfs(config, rendered, assets, force) if pdf else ([], [])
+            batch, done = _plan_pdfs(config, rendered, state, hashes, force) if pdf else ([], [])
             records.extend(done)
             tasks.update((t.key, t) for t in batch)
             yield batch
@@ -222,7 +224,6 @@ def _pages_and_pdfs(
             # Outputs that need no work are reported by the first shard only, so that
             # merged shard reports count each output once.
             records[:] = [r for r in records if r.status not in ("up-to-date", "not-published")]
-    state = _read_state(out)
     errors: list[str] = []
     page_of: dict[Path, _Page] = {}
     for result in run_tasks(
@@ -243,13 +244,13 @@ def _pages_and_pdfs(
                 errors.append(error)
             state.pop(result.key, None)
         else:
-            state[result.key] = _task_hash(task, assets)
+            state[result.key] = hashes[result.key]
         records.append(record)
         if progress is not None:
             progress(record, len(tasks))
     _write_state(out, state)
 
-    return assets, pages, records, errors
+    return pages, records, errors
 
 
 # -- stage 1: sources and assets ---------------------------------------------------------
@@ -312,18 +313,20 @@ def _check_pixels(config: Config, path: Path, line: int, image: Path, src: str) 
         )
 
 
-def _copy_assets(config: Config, articles: list[ParsedArticle]) -> dict[str, str]:
-    """Copy the logo and images into output/; return the logo's URL from a page."""
+def _copy_assets(config: Config, articles: list[ParsedArticle]) -> None:
+    """Copy the clinic logo and the articles' images into output/."""
     out = config.output_dir
-    assets: dict[str, str] = {}
     if config.clinic.logo:
         logo = config.root / config.clinic.logo
         write_bytes(out / "assets" / logo.name, logo.read_bytes(), durable=False)
-        assets["logo"] = f"../assets/{logo.name}"
     for parsed in articles:
         for src, _line in parsed.images:
             write_bytes(out / src, (config.source_dir / src).read_bytes(), durable=False)
-    return assets
+
+
+def _logo_url(config: Config) -> str:
+    """The logo's URL from a page in output/<lang>/; empty without a logo."""
+    return f"../assets/{Path(config.clinic.logo).name}" if config.clinic.logo else ""
 
 
 def _stylesheet(config: Config) -> str:
@@ -413,7 +416,7 @@ def _render_language(
     ui = _load_ui(config, lang)
     env = make_environment(config.templates_dir, ui)
     stylesheet = Markup(_stylesheet(config))
-    logo = f"../assets/{Path(config.clinic.logo).name}" if config.clinic.logo else ""
+    logo = _logo_url(config)
     pages = []
     for parsed in articles:
         slug = parsed.article.slug
@@ -498,10 +501,10 @@ def _edition(pdf: Path) -> str:
 
 
 def _plan_pdfs(
-    config: Config, pages: list[_Page], assets: dict[str, str], force: bool
+    config: Config, pages: list[_Page], state: dict[str, str], hashes: dict[str, str], force: bool
 ) -> tuple[list[RenderTask], list[OutputRecord]]:
-    """The PDFs to render, and records for those not published or already up to date."""
-    state = _read_state(config.output_dir)
+    """The PDFs to render (their input hashes go to `hashes`), and records for those
+    not published or already up to date according to `state`."""
     allowed = (config.output_dir.resolve(), config.source_dir.resolve())
     large_css = config.templates_dir / "large-print.css"
     tasks: list[RenderTask] = []
@@ -523,14 +526,15 @@ def _plan_pdfs(
                 allowed=allowed,
                 weight=page.html.stat().st_size * (3 if edition == "large" else 2),
             )
-            if not force and pdf.exists() and state.get(key) == _task_hash(task, assets):
+            hashes[key] = _task_hash(task)
+            if not force and pdf.exists() and state.get(key) == hashes[key]:
                 records.append(_record(page, edition, RenderResult(key), "up-to-date"))
                 continue
             tasks.append(task)
     return tasks, records
 
 
-def _task_hash(task: RenderTask, assets: dict[str, str]) -> str:
+def _task_hash(task: RenderTask) -> str:
     """Everything a PDF is made from: its HTML (which holds the article, the catalog
     entries used, templates and config), extra CSS, the files it refers to, the fonts
     installed and the versions of the tools."""

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from pipeline.errors import PipelineError
+from pipeline.errors import PipelineError, display_path
 from pipeline.fsutil import project_lock
 
 if TYPE_CHECKING:
@@ -32,14 +32,7 @@ def _config(ctx: click.Context) -> Config:
 def _report(changes: Sequence[FileChange], verb: str) -> None:
     for change in changes:
         if change.changed:
-            click.echo(f"{verb} {_rel(change.path)}")
-
-
-def _rel(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+            click.echo(f"{verb} {display_path(change.path)}")
 
 
 class _Commands(click.Group):
@@ -86,7 +79,7 @@ def extract(ctx: click.Context, files: tuple[Path, ...], check: bool) -> None:
     if check:
         stale = [c for c in changes if c.changed]
         for change in stale:
-            click.echo(f"{_rel(change.path)}:1: stale: run 'pipeline extract'", err=True)
+            click.echo(f"{display_path(change.path)}:1: stale: run 'pipeline extract'", err=True)
         ctx.exit(1 if stale else 0)
     _report(changes, "wrote")
 
@@ -127,7 +120,7 @@ def update(
     if check:
         stale = [c for c in changes if c.changed]
         for change in stale:
-            click.echo(f"{_rel(change.path)}:1: stale: run 'pipeline update'", err=True)
+            click.echo(f"{display_path(change.path)}:1: stale: run 'pipeline update'", err=True)
         ctx.exit(1 if stale else 0)
     _report(changes, "updated")
 
@@ -350,10 +343,10 @@ def fmt_command(ctx: click.Context, files: tuple[Path, ...], check: bool) -> Non
             continue
         bad += 1
         if check:
-            click.echo(f"{_rel(path)}:1: not in canonical gettext formatting", err=True)
+            click.echo(f"{display_path(path)}:1: not in canonical gettext formatting", err=True)
         else:
             write_text(path, text)
-            click.echo(f"formatted {_rel(path)}")
+            click.echo(f"formatted {display_path(path)}")
     ctx.exit(1 if check and bad else 0)
 
 

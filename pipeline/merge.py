@@ -249,8 +249,8 @@ def _new_entry(
 def _obsolete(entry: polib.POEntry) -> polib.POEntry:
     """An unused old entry as `#~`: kept whole except `#.`, `#:` and `#~|` comments.
 
-    msgmerge keeps the previous msgid too, but polib drops `#~|` lines when reading and
-    `parse_po` refuses them, so writing them would make our own output unreadable.
+    msgmerge keeps the previous msgid too, but polib drops `#~|` lines when reading, so
+    the next update would lose them anyway.
     """
     return polib.POEntry(
         msgid=entry.msgid,
