@@ -47,9 +47,22 @@ def invalid_reason(code: str) -> str | None:
         return None
     if not _CODE.fullmatch(code):
         return f"invalid locale code {code!r} (expected e.g. 'es', 'pt_BR', 'zh_Hans')"
-    if not localedata.exists(code):
+    if not localedata.exists(code) and _cldr_alias(code) is None:
         return f"unknown locale code {code!r} (not in CLDR)"
     return None
+
+
+def _cldr_alias(code: str) -> str | None:
+    """The CLDR locale a deprecated but common language code stands for (`tl` → `fil`,
+    `iw` → `he`), when CLDR has data only under the new code."""
+    from babel.core import get_global
+
+    language, _, rest = code.partition("_")
+    target = get_global("language_aliases").get(language)
+    if not isinstance(target, str) or "_" in target:
+        return None
+    resolved = f"{target}_{rest}" if rest else target
+    return resolved if localedata.exists(resolved) else None
 
 
 @cache
@@ -71,16 +84,24 @@ def locale_info(code: str) -> LocaleInfo:
             plural.num_plurals,
             base,
         )
-    loc = Locale.parse(code)
-    plural = get_plural(code)
-    native = loc.get_display_name(loc) or code
+    cldr = code if localedata.exists(code) else _cldr_alias(code) or code
+    loc = Locale.parse(cldr)
+    plural = get_plural(cldr)
+    if cldr == code:
+        native = loc.get_display_name(loc) or code
+        english = loc.get_display_name("en") or code
+    else:
+        # An alias keeps its own name: `tl` is Tagalog, though CLDR files it under `fil`.
+        language = code.split("_")[0]
+        native = loc.languages.get(language) or loc.get_display_name(loc) or code
+        english = Locale("en").languages.get(language) or loc.get_display_name("en") or code
     return LocaleInfo(
         code=code,
         tag=code.replace("_", "-"),
         direction="rtl" if loc.character_order == "right-to-left" else "ltr",
         native_name=native[:1].upper() + native[1:],
-        english_name=loc.get_display_name("en") or code,
+        english_name=english,
         plural_forms=plural.plural_forms,
         nplurals=plural.num_plurals,
-        cldr=code,
+        cldr=cldr,
     )
