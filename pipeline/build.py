@@ -27,7 +27,7 @@ from markupsafe import Markup
 from pipeline import __version__
 from pipeline.catalogs import UI_DOMAIN
 from pipeline.config import Config
-from pipeline.errors import SourceError, TemplateError, display_path
+from pipeline.errors import PipelineError, SourceError, TemplateError, display_path
 from pipeline.fsutil import write_bytes, write_text
 from pipeline.locales import LocaleInfo, locale_info
 from pipeline.po import parse_po
@@ -52,6 +52,9 @@ from pipeline.workers import (
 )
 
 STATE_FILE = ".build-state.json"
+MEDIA = "media"
+"""Where articles' images are copied: a folder of their own, so that no source file can
+take the place of an output (a QR code, the logo, a page)."""
 EDITIONS = {"standard": ".pdf", "large": ".large.pdf"}
 
 
@@ -90,13 +93,23 @@ class BuildReport:
 
     outputs: tuple[OutputRecord, ...]
     errors: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
+    """Catalog entries the build would not print (`path:line: ...`), each named once."""
+    complete: bool = True
+    """False in the report written when a build starts, until it finishes: a killed or
+    failed build never leaves the previous run's report behind."""
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
     def to_json(self) -> str:
-        data = {"outputs": [asdict(r) for r in self.outputs], "errors": list(self.errors)}
+        data = {
+            "complete": self.complete,
+            "outputs": [asdict(r) for r in self.outputs],
+            "errors": list(self.errors),
+            "warnings": list(self.warnings),
+        }
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -111,6 +124,8 @@ class _Page:
     ui_missing: int
     published: bool
     reason: str
+    problems: tuple[str, ...] = ()
+    """`path:line: invalid translation: ...` for each entry the gate refused."""
 
 
 def build(
@@ -128,6 +143,29 @@ def build(
     `annotate` marks each block with its catalog entry and state (translator
     preview); `pdf=False` stops after the HTML pages.
     """
+    out = config.output_dir
+    name = "report.json" if shard == (1, 1) else f"report.shard-{shard[0]}-of-{shard[1]}.json"
+    unfinished = BuildReport((), ("the build did not finish",), complete=False)
+    write_text(out / name, unfinished.to_json(), durable=False)
+    try:
+        report = _build(config, langs, jobs, force, shard, progress, annotate, pdf)
+    except PipelineError as exc:
+        write_text(out / name, BuildReport((), (str(exc),)).to_json(), durable=False)
+        raise
+    write_text(out / name, report.to_json(), durable=False)
+    return report
+
+
+def _build(
+    config: Config,
+    langs: list[str] | None,
+    jobs: int | None,
+    force: bool,
+    shard: tuple[int, int],
+    progress: Callable[[OutputRecord, int], None] | None,
+    annotate: bool,
+    pdf: bool,
+) -> BuildReport:
     out = config.output_dir
     _check_templates(config)
     articles = parse_articles(config)
@@ -161,10 +199,10 @@ def build(
     )
     write_text(out / "index.html", index, durable=False)
     records.sort(key=lambda r: (r.slug, r.lang, r.edition))
-    report = BuildReport(tuple(records), tuple(errors))
-    name = "report.json" if shard == (1, 1) else f"report.shard-{shard[0]}-of-{shard[1]}.json"
-    write_text(out / name, report.to_json(), durable=False)
-    return report
+    warnings: dict[str, None] = {}
+    for page in pages:
+        warnings.update(dict.fromkeys(page.problems))
+    return BuildReport(tuple(records), tuple(errors), tuple(warnings))
 
 
 def _pages_and_pdfs(
@@ -212,6 +250,12 @@ def _pages_and_pdfs(
             batch, done = _plan_pdfs(config, rendered, state, hashes, force) if pdf else ([], [])
             records.extend(done)
             tasks.update((t.key, t) for t in batch)
+            if batch:
+                # Forget these outputs before any is rewritten: a run killed mid-way must
+                # leave them unknown (rebuilt next time), never "up to date".
+                for task in batch:
+                    state.pop(task.key, None)
+                _write_state(out, state)
             yield batch
 
     if shard == (1, 1):
@@ -243,12 +287,13 @@ def _pages_and_pdfs(
             if error not in errors:
                 errors.append(error)
             state.pop(result.key, None)
+            task.pdf.unlink(missing_ok=True)  # never leave an old PDF that looks current
         else:
             state[result.key] = hashes[result.key]
+        _write_state(out, state)
         records.append(record)
         if progress is not None:
             progress(record, len(tasks))
-    _write_state(out, state)
 
     return pages, records, errors
 
@@ -284,7 +329,11 @@ def _check_references(config: Config, parsed: ParsedArticle) -> None:
         scheme = re.match(r"([a-z][a-z0-9+.-]*):", href, re.I)
         if scheme and scheme[1].lower() not in ("http", "https", "mailto", "tel"):
             raise SourceError(path, line, f"link with a forbidden URL scheme: {href}")
-        if not href or href.startswith("#") or scheme or href.startswith("//"):
+        if href.startswith("//"):
+            raise SourceError(
+                path, line, f"link without a scheme: {href} (write https:{href} for a web page)"
+            )
+        if not href or href.startswith("#") or scheme:
             continue
         local = href.split("#", 1)[0].split("?", 1)[0]
         target = (config.source_dir / unquote(local)).resolve()
@@ -293,17 +342,30 @@ def _check_references(config: Config, parsed: ParsedArticle) -> None:
 
 
 def _check_pixels(config: Config, path: Path, line: int, image: Path, src: str) -> None:
-    """Refuse huge raster images from their header alone, before anything decodes them."""
-    if image.suffix.lower() == ".svg":
+    """Refuse huge raster images from their header alone, before anything decodes them,
+    whatever their file name says; an SVG may embed rasters only as data: URIs, which
+    are measured the same way."""
+    head = image.read_bytes()[:65536]
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        _check_svg(config, path, line, image, src)
         return
+    _check_raster(config, path, line, image.read_bytes(), src)
+
+
+def _check_raster(config: Config, path: Path, line: int, data: bytes, src: str) -> None:
+    import io
+
     from PIL import Image, UnidentifiedImageError
 
-    Image.MAX_IMAGE_PIXELS = None  # we only read the header; our own limit applies below
+    limit = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = None  # only the header is read; our own limit applies below
     try:
-        with Image.open(image) as picture:
+        with Image.open(io.BytesIO(data)) as picture:
             width, height = picture.size
-    except (UnidentifiedImageError, OSError):
+    except (UnidentifiedImageError, OSError, ValueError):
         raise SourceError(path, line, f"image {src!r} is not a readable image") from None
+    finally:
+        Image.MAX_IMAGE_PIXELS = limit
     if width * height > config.max_image_pixels:
         raise SourceError(
             path,
@@ -311,6 +373,30 @@ def _check_pixels(config: Config, path: Path, line: int, image: Path, src: str) 
             f"image {src!r} is {width}×{height} pixels, over the limit of"
             f" {config.max_image_pixels} (max_image_pixels)",
         )
+
+
+_SVG_IMAGE_HREF = re.compile(rb"<(?:[\w-]+:)?image\b[^>]*?\bhref\s*=\s*([\"'])(.*?)\1", re.S)
+
+
+def _check_svg(config: Config, path: Path, line: int, image: Path, src: str) -> None:
+    """Rasters inside an SVG: data: URIs are measured; references to other files are
+    refused (WeasyPrint would fetch them)."""
+    import base64
+    import binascii
+
+    for match in _SVG_IMAGE_HREF.finditer(image.read_bytes()):
+        href = match[2].decode("utf-8", "replace").strip()
+        if not href.startswith("data:"):
+            raise SourceError(
+                path, line, f"image {src!r} refers to another file ({href[:60]}): embed it"
+            )
+        header, _, payload = href.partition(",")
+        try:
+            data = base64.b64decode(payload, validate=False) if ";base64" in header else b""
+        except (binascii.Error, ValueError):
+            raise SourceError(path, line, f"image {src!r} embeds a broken image") from None
+        if data:
+            _check_raster(config, path, line, data, src)
 
 
 def _copy_assets(config: Config, articles: list[ParsedArticle]) -> None:
@@ -321,7 +407,8 @@ def _copy_assets(config: Config, articles: list[ParsedArticle]) -> None:
         write_bytes(out / "assets" / logo.name, logo.read_bytes(), durable=False)
     for parsed in articles:
         for src, _line in parsed.images:
-            write_bytes(out / src, (config.source_dir / src).read_bytes(), durable=False)
+            data = (config.source_dir / src).read_bytes()
+            write_bytes(out / MEDIA / src, data, durable=False)
 
 
 def _logo_url(config: Config) -> str:
@@ -341,7 +428,15 @@ def _load_ui(config: Config, lang: str) -> UICatalog:
 
     path = po_path(config, lang, UI_DOMAIN)
     catalog = parse_po(path) if path.exists() and lang != config.source_language else None
-    return UICatalog(catalog, c2py(locale_info(lang).plural_expr))
+    info, source = locale_info(lang), locale_info(config.source_language)
+    return UICatalog(
+        catalog,
+        c2py(info.plural_expr),
+        lang=lang,
+        source_language=config.source_language,
+        isolate=info.direction != source.direction,
+        path=path,
+    )
 
 
 def _lookup(config: Config, lang: str, parsed: ParsedArticle) -> Lookup:
@@ -352,9 +447,10 @@ def _lookup(config: Config, lang: str, parsed: ParsedArticle) -> Lookup:
         identity = polib.POFile()
         for segment in parsed.segments:
             identity.append(polib.POEntry(msgid=segment.text, msgstr=segment.text))
-        return Lookup(identity, parsed.article.path)
+        return Lookup(identity, parsed.article.path, lang, lang, trusted=True)
     path = po_path(config, lang, parsed.article.slug)
-    return Lookup(parse_po(path) if path.exists() else None, path)
+    catalog = parse_po(path) if path.exists() else None
+    return Lookup(catalog, path, lang, config.source_language)
 
 
 def _local_date(value: str | dt.date, lang: str) -> str:
@@ -422,7 +518,7 @@ def _render_language(
         slug = parsed.article.slug
         lookup = lookups[lang, slug]
         translated = translate_article(
-            parsed, lookup, info, source, image_prefix="../", annotate=annotate
+            parsed, lookup, info, source, image_prefix=f"../{MEDIA}/", annotate=annotate
         )
         html_path = config.output_dir / lang / f"{slug}.html"
         threshold = _threshold(config, lang)
@@ -472,7 +568,14 @@ def _render_language(
             html = render_template(env, "handout.html", {**context, "draft": True})
         if published:
             write_text(html_path, html, durable=False)
-        pages.append(_Page(parsed, info, translated, html_path, ui_missing, published, reason))
+        problems = tuple(
+            f"{display_path(s.path)}:{s.line}: invalid translation: {s.problem}"
+            for s in translated.statuses
+            if s.status == INVALID
+        ) + tuple(ui.invalid)
+        pages.append(
+            _Page(parsed, info, translated, html_path, ui_missing, published, reason, problems)
+        )
     return pages
 
 
@@ -525,6 +628,7 @@ def _plan_pdfs(
                 stylesheets=(large_css,) if edition == "large" else (),
                 allowed=allowed,
                 weight=page.html.stat().st_size * (3 if edition == "large" else 2),
+                online=(config.output_dir, config.base_url) if config.base_url else None,
             )
             hashes[key] = _task_hash(task)
             if not force and pdf.exists() and state.get(key) == hashes[key]:
@@ -581,11 +685,7 @@ def _fonts_fingerprint() -> str:
 
 def _record(page: _Page, edition: str, result: RenderResult, status: str = "") -> OutputRecord:
     translated = page.translated
-    warnings = tuple(result.warnings) + tuple(
-        f"{display_path(s.path)}:{s.line}: invalid translation: {s.problem}"
-        for s in translated.statuses
-        if s.status == INVALID
-    )
+    warnings = tuple(result.warnings)
     return OutputRecord(
         slug=page.parsed.article.slug,
         lang=page.locale.code,
@@ -640,6 +740,13 @@ def _locate_error(config: Config, page: _Page, error: str) -> str:
         needle = chr(int(glyph[1], 16))
     elif refused:
         needle = refused[1]
+        for src, image_line in page.parsed.images:
+            image = config.source_dir / src
+            if image.is_file() and needle.encode() in image.read_bytes():
+                return (
+                    f"{display_path(page.parsed.article.path)}:{image_line}: image {src!r}"
+                    f" asks for {needle}, which is refused"
+                )
     else:
         return error
     candidates = [
@@ -700,7 +807,7 @@ def _remove_stale(
     out = config.output_dir
     keep_langs = {config.source_language, *config.languages}
     for folder in out.iterdir() if out.is_dir() else []:
-        if folder.is_dir() and folder.name not in {"assets", "images", *keep_langs}:
+        if folder.is_dir() and folder.name not in {"assets", MEDIA, *keep_langs}:
             shutil.rmtree(folder)
     published = {(r.lang, r.slug) for r in records if r.status in ("built", "up-to-date", "failed")}
     for lang in keep_langs:
@@ -717,8 +824,12 @@ def merge_reports(paths: list[Path]) -> BuildReport:
     """Join the reports of a sharded build into one."""
     outputs: dict[tuple[str, str, str], OutputRecord] = {}
     errors: list[str] = []
+    warnings: dict[str, None] = {}
+    complete = True
     for path in paths:
         data = json.loads(path.read_text("utf-8"))
+        complete = complete and bool(data.get("complete", True))
+        warnings.update(dict.fromkeys(data.get("warnings", [])))
         for row in data.get("outputs", []):
             record = OutputRecord(**{**row, "warnings": tuple(row.get("warnings", ()))})
             key = (record.slug, record.lang, record.edition)
@@ -726,5 +837,8 @@ def merge_reports(paths: list[Path]) -> BuildReport:
                 outputs[key] = record
         errors.extend(data.get("errors", []))
     return BuildReport(
-        tuple(sorted(outputs.values(), key=lambda r: (r.slug, r.lang, r.edition))), tuple(errors)
+        tuple(sorted(outputs.values(), key=lambda r: (r.slug, r.lang, r.edition))),
+        tuple(dict.fromkeys(errors)),
+        tuple(warnings),
+        complete,
     )

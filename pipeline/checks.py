@@ -25,19 +25,37 @@ import polib
 from pipeline.config import Config
 from pipeline.errors import display_path
 from pipeline.glossary import Glossary, glossary_for
-from pipeline.locales import invalid_reason, locale_info
+from pipeline.locales import PSEUDO, invalid_reason, locale_info
+from pipeline.model import (
+    TAG_RE,
+    EntryState,
+    check_tags,
+    count_words,
+    live_entries,
+    mapping_format_problems,
+    raw_state,
+)
 from pipeline.po import parse_po
-from pipeline.segments import TAG_RE
-from pipeline.stats import chosen_languages, count_words, entry_state, live_entries
-from pipeline.translate import FUZZY, TRANSLATED, UNTRANSLATED, check_tags
+from pipeline.project import chosen_languages, read_template_keys
+
+TRANSLATED, FUZZY, UNTRANSLATED, INVALID = (
+    EntryState.TRANSLATED,
+    EntryState.FUZZY,
+    EntryState.UNTRANSLATED,
+    EntryState.INVALID,
+)
+UI_DOMAIN = "ui"
 
 ERROR, WARNING = "error", "warning"
 
 CHECKS = (
     "header",
+    "template",
     "tags",
     "placeholders",
     "numbers",
+    "urls",
+    "characters",
     "whitespace",
     "punctuation",
     "repeated-word",
@@ -50,6 +68,9 @@ CHECKS = (
 """Every check, in the order findings on one line are listed."""
 
 SILENCE_PREFIX = "no-check-"
+UNSILENCEABLE = frozenset({"template", "tags", "placeholders", "urls", "characters"})
+"""Checks whose errors a flag cannot silence: the build could not render the text, or it
+would print something the source does not say (an address, a reordered number)."""
 
 
 @dataclass(frozen=True)
@@ -105,7 +126,11 @@ class _Sink:
         self, entry: polib.POEntry | None, line: int, check: str, severity: str, message: str
     ) -> None:
         """Record a finding unless `#, no-check-<check>` on the entry silences it."""
-        if entry is not None and SILENCE_PREFIX + check in entry.flags:
+        if (
+            entry is not None
+            and SILENCE_PREFIX + check in entry.flags
+            and check not in UNSILENCEABLE
+        ):
             self.silenced += 1
             return
         self.findings.append(Finding(self.path, line, check, severity, message))
@@ -279,8 +304,11 @@ _BRACE = re.compile(
 )
 
 
-def _uses_percent(entry: polib.POEntry) -> bool:
-    """Whether `%` directives are placeholders here (gettext's python-format flag)."""
+def _uses_percent(entry: polib.POEntry, domain: str = "") -> bool:
+    """Whether `%` directives are placeholders here: always in the interface catalog (Jinja2
+    formats every string with `%`), elsewhere by gettext's python-format flag."""
+    if domain == UI_DOMAIN:
+        return True
     if "no-python-format" in entry.flags:
         return False
     return "python-format" in entry.flags or bool(re.search(r"%\([A-Za-z_]\w*\)", entry.msgid))
@@ -324,8 +352,13 @@ def _strip_placeholders(text: str, percent: bool) -> str:
     return re.sub(r"%\([^)]*\)[#0 +-]*\d*(?:\.\d+)?[a-zA-Z]", " ", text)
 
 
-def _placeholder_problems(form: _Form, percent: bool, brace: bool) -> list[str]:
-    """Placeholders missing or invented in a form; named ones may move freely."""
+def _placeholder_problems(form: _Form, percent: bool, brace: bool, mapping: bool) -> list[str]:
+    """Placeholders missing or invented in a form; named ones may move freely. With
+    `mapping` (interface strings), every `%` must be `%%` or a named placeholder."""
+    if mapping:
+        stray = mapping_format_problems(form.text)
+        if stray:
+            return stray
     named, positional = _placeholders(form.text, percent, brace)
     wanted_named: set[str] = set()
     wanted_positional: list[str] = []
@@ -443,14 +476,64 @@ def _whitespace_problems(form: _Form, lang: str) -> list[str]:
             )
         if not problems:
             break
+    return problems
+
+
+_BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+"""Marks, embeddings, overrides and isolates: they can reorder what is printed
+("Tome \u202e20\u202c mg" shows "Tome 02 mg"), so a translation may use only those
+its source has."""
+
+
+def _character_problems(form: _Form, lang: str) -> list[str]:
+    """Errors: invisible, bidi-control and control characters the source does not have."""
+    problems: list[str] = []
     allowed = set("".join(form.sources))
     if _primary(lang) in _JOINER_LANGS:
         allowed |= _JOINERS
+    if lang in PSEUDO:
+        allowed |= _BIDI_CONTROLS  # ar_XB mirrors its text with overrides, by design
     for char in sorted(set(form.text) - allowed):
-        if char in _ZERO_WIDTH:
-            problems.append(f"invisible character U+{ord(char):04X} {unicodedata.name(char, '')}")
-        elif unicodedata.category(char) == "Cc" and char != "\n":
-            problems.append(f"control character U+{ord(char):04X}")
+        name = unicodedata.name(char, "")
+        if char in _BIDI_CONTROLS:
+            problems.append(f"bidi control character U+{ord(char):04X} {name}")
+        elif char in _ZERO_WIDTH:
+            problems.append(f"invisible character U+{ord(char):04X} {name}")
+        elif unicodedata.category(char) in ("Cc", "Cs", "Co", "Cn") and char != "\n":
+            problems.append(f"control or unassigned character U+{ord(char):04X}")
+        elif char in "\u2028\u2029":
+            problems.append(f"line or paragraph separator U+{ord(char):04X}")
+    return problems
+
+
+ADDRESS = re.compile(
+    r"(?:(?:https?|ftp)://|www\.)[A-Za-z0-9\-._~:/?#@!$&*+,;=%]*[A-Za-z0-9\-_~/#=%]"
+    r"|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+    r"|(?<![A-Za-z0-9@.-])[A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*"
+    r"\.(?:com|org|net|gov|edu|info|int|health|io|co|[a-z]{2})(?![A-Za-z0-9-])"
+)
+"""URLs, e-mail addresses and bare domain names, in ASCII (what follows may be any script)."""
+
+
+def addresses(text: str) -> list[str]:
+    """The URLs, e-mail addresses and domain names of a text, tags removed, in order."""
+    return [m[0] for m in ADDRESS.finditer(TAG_RE.sub(" ", text))]
+
+
+def _url_problems(form: _Form) -> list[str]:
+    """Errors: a URL, e-mail address or domain of the source changed, dropped or added."""
+    have = addresses(form.text)
+    for source in form.sources:
+        wanted = addresses(source)
+        if sorted(set(have)) == sorted(set(wanted)):
+            return []
+    wanted = addresses(form.sources[0])
+    problems = [f"address {a!r} is missing" for a in dict.fromkeys(wanted) if a not in have]
+    problems += [
+        f"address {a!r} is not in the source text" for a in dict.fromkeys(have) if a not in wanted
+    ]
     return problems
 
 
@@ -697,15 +780,18 @@ _FormCheck = Callable[[_Form], list[str]]
 
 
 def _entry_checks(
-    entry: polib.POEntry, lang: str, source_language: str | None
+    entry: polib.POEntry, lang: str, source_language: str | None, domain: str = ""
 ) -> list[tuple[str, str, _FormCheck]]:
     """(check, severity, function) for every check that compares a form with its source."""
-    percent, brace = _uses_percent(entry), _uses_brace(entry)
+    percent, brace = _uses_percent(entry, domain), _uses_brace(entry)
+    mapping = domain == UI_DOMAIN
     same_language = source_language is not None and _primary(source_language) == _primary(lang)
     checks: list[tuple[str, str, _FormCheck]] = [
         ("tags", ERROR, lambda f: _any_source(f, check_tags)),
-        ("placeholders", ERROR, lambda f: _placeholder_problems(f, percent, brace)),
+        ("placeholders", ERROR, lambda f: _placeholder_problems(f, percent, brace, mapping)),
         ("numbers", ERROR, lambda f: _number_problems(f, percent)),
+        ("urls", ERROR, _url_problems),
+        ("characters", ERROR, lambda f: _character_problems(f, lang)),
         ("whitespace", ERROR, lambda f: _whitespace_problems(f, lang)),
         ("whitespace", WARNING, _double_space_problems),
         ("punctuation", WARNING, lambda f: _punctuation_problems(f, lang, source_language)),
@@ -731,12 +817,15 @@ def check_catalog(
     text: str | None = None,
     source_language: str | None = None,
     glossary: Glossary | None = None,
+    template: frozenset[tuple[str | None, str]] | None = None,
 ) -> tuple[list[Finding], int]:
     """Findings for one catalog (every check but `consistency`) and how many were silenced.
 
     `text` is the file's content, used only to give header problems their line
     (read from `path` when not given); `domain` names the catalog (its file stem).
     `source_language` lets `untranslated-copy` stay quiet for e.g. en_GB from en.
+    `template` holds the (msgctxt, msgid) keys of the domain's `.pot`: an entry outside
+    it is never published (a `msgctxt` twin of a real message, a stale entry).
     """
     if text is None:
         try:
@@ -749,7 +838,18 @@ def check_catalog(
     first: dict[str, int] = {}
     counts = {FUZZY: 0, UNTRANSLATED: 0}
     for entry in live_entries(catalog):
-        state = entry_state(entry)
+        if template is not None and (entry.msgctxt, entry.msgid) not in template:
+            context = f" with msgctxt {_show(entry.msgctxt)}" if entry.msgctxt is not None else ""
+            sink.add(
+                entry,
+                entry.linenum,
+                "template",
+                ERROR,
+                f"message{context} is not in the template {domain}.pot and is never used"
+                " (run 'pipeline update')",
+            )
+            continue
+        state = raw_state(entry)
         if state != TRANSLATED:
             if SILENCE_PREFIX + state in entry.flags:
                 sink.silenced += 1
@@ -757,7 +857,7 @@ def check_catalog(
             counts[state] += 1
             first.setdefault(state, entry.linenum)
             continue
-        _check_entry(sink, entry, lang, plural, source_language)
+        _check_entry(sink, entry, lang, plural, source_language, domain)
         if glossary is not None:
             _check_glossary(sink, entry, glossary, plural)
     if counts[UNTRANSLATED]:
@@ -790,12 +890,67 @@ def _check_entry(
     lang: str,
     plural: _Plural | None,
     source_language: str | None,
+    domain: str = "",
 ) -> None:
     """Run every form-level check on a translated entry; one finding per check and severity."""
-    for check, severity, function in _entry_checks(entry, lang, source_language):
+    for check, severity, function in _entry_checks(entry, lang, source_language, domain):
         problems = [f"{form.label}{p}" for form in _forms(entry, plural) for p in function(form)]
         if problems:
             sink.add(entry, entry.linenum, check, severity, "; ".join(problems))
+
+
+# ---------------------------------------------------------------------------
+# The publishing gate
+
+
+def entry_errors(
+    entry: polib.POEntry, lang: str, domain: str, source_language: str | None = "en"
+) -> list[str]:
+    """The check errors of a translated entry (`check: message`), flags honoured except for
+    the checks in `UNSILENCEABLE`; empty when it may be published."""
+    key = (
+        entry.msgid,
+        entry.msgid_plural,
+        entry.msgstr,
+        tuple(sorted(entry.msgstr_plural.items())),
+        tuple(entry.flags),
+        lang,
+        domain,
+        source_language,
+    )
+    found = _ERRORS_CACHE.get(key)
+    if found is None:
+        plural = _plural_info(lang)
+        sink = _Sink(Path())
+        if (
+            entry.msgid_plural
+            and plural is not None
+            and len(entry.msgstr_plural) != plural.nplurals
+        ):
+            sink.add(entry, 0, "header", ERROR, f"{len(entry.msgstr_plural)} plural forms")
+        _check_entry(sink, entry, lang, plural, source_language, domain)
+        found = tuple(f"{f.check}: {f.message}" for f in sink.findings if f.severity == ERROR)
+        if len(_ERRORS_CACHE) > 100_000:
+            _ERRORS_CACHE.clear()
+        _ERRORS_CACHE[key] = found
+    return list(found)
+
+
+_ERRORS_CACHE: dict[tuple[object, ...], tuple[str, ...]] = {}
+
+
+def entry_state(
+    entry: polib.POEntry | None, lang: str, domain: str, source_language: str | None = "en"
+) -> EntryState:
+    """The publishing gate: an entry is usable (`translated`) when it is translated, not
+    fuzzy and free of every check error. `check`, `stats`, `build`, `serve` and the
+    report all ask this one function."""
+    if entry is None:
+        return UNTRANSLATED
+    state = raw_state(entry)
+    if state == TRANSLATED and entry_errors(entry, lang, domain, source_language):
+        return INVALID
+    return state
 
 
 def _check_glossary(
@@ -837,7 +992,7 @@ def check_consistency(catalogs: Sequence[tuple[Path, polib.POFile]]) -> tuple[li
     for path, catalog in catalogs:
         sink = _Sink(path)
         for entry in live_entries(catalog):
-            if entry_state(entry) != TRANSLATED:
+            if raw_state(entry) != TRANSLATED:
                 continue
             key = (entry.msgctxt, entry.msgid, entry.msgid_plural or "")
             text = _translation(entry)
@@ -860,13 +1015,20 @@ def check_language(
     catalogs: Sequence[tuple[Path, polib.POFile]],
     source_language: str | None = None,
     glossary: Glossary | None = None,
+    templates: dict[str, frozenset[tuple[str | None, str]]] | None = None,
 ) -> tuple[list[Finding], int]:
     """Every check over the catalogs of one language (per file, then `consistency`)."""
     findings: list[Finding] = []
     silenced = 0
     for path, catalog in catalogs:
         found, quiet = check_catalog(
-            path, catalog, lang, path.stem, source_language=source_language, glossary=glossary
+            path,
+            catalog,
+            lang,
+            path.stem,
+            source_language=source_language,
+            glossary=glossary,
+            template=(templates or {}).get(path.stem),
         )
         findings.extend(found)
         silenced += quiet
@@ -887,11 +1049,12 @@ def run_checks(config: Config, langs: list[str] | None = None) -> CheckReport:
     """
     findings: list[Finding] = []
     silenced = files = 0
+    templates = read_template_keys(config)
     for lang in chosen_languages(config, langs):
         folder = config.locales_dir / lang / "LC_MESSAGES"
         catalogs = [(path, parse_po(path)) for path in sorted(folder.glob("*.po"))]
         glossary = glossary_for(config.locales_dir, lang)
-        found, quiet = check_language(lang, catalogs, config.source_language, glossary)
+        found, quiet = check_language(lang, catalogs, config.source_language, glossary, templates)
         findings.extend(found)
         silenced += quiet
         files += len(catalogs)

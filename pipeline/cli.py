@@ -221,6 +221,8 @@ def build(
             click.echo(f"not published: output/{record.pdf}: {record.reason}")
         for warning in record.warnings:
             click.echo(f"warning: {warning}", err=True)
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
     for error in report.errors:
         click.echo(error, err=True)
     _summary(report)

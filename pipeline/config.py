@@ -12,6 +12,17 @@ from pipeline.errors import ConfigError
 from pipeline.locales import invalid_reason
 
 PAPER_SIZES = {"A4": "A4", "LETTER": "letter", "A5": "A5", "LEGAL": "legal"}
+RENDER_TIMEOUT_RANGE = (10, 3600)
+"""Seconds: below 10 a normal handout cannot finish; above an hour a stuck render stalls CI."""
+RENDER_MEMORY_RANGE = (512, 1_048_576)
+"""Megabytes of address space per PDF worker: below 512 the renderer cannot start."""
+LOGO_TYPES = {
+    ".svg": b"<",
+    ".png": b"\x89PNG\r\n\x1a\n",
+    ".jpg": b"\xff\xd8\xff",
+    ".jpeg": b"\xff\xd8\xff",
+}
+"""Logo file types and how their content starts (an SVG is XML text)."""
 
 
 @dataclass(frozen=True)
@@ -94,6 +105,31 @@ _TOP_KEYS = {
     "render_memory_mb",
 }
 _CLINIC_KEYS = {"name", "phone", "email", "address", "website", "logo"}
+
+
+def _logo_problem(root: Path, logo: str) -> str | None:
+    """Why `logo` cannot be the clinic's logo: it must be an SVG, PNG or JPEG file inside
+    the project (no absolute path, no `..`, no link leading out), of that type."""
+    relative = Path(logo)
+    if relative.is_absolute() or ".." in relative.parts:
+        return f"logo must be a path inside the project, not {logo!r}"
+    path = root / relative
+    if not path.resolve().is_relative_to(root.resolve()):
+        return f"logo {logo!r} leads outside the project (a symbolic link?)"
+    if not path.is_file():
+        return f"logo file not found: {logo}"
+    magic = LOGO_TYPES.get(path.suffix.lower())
+    if magic is None:
+        return f"logo must be an .svg, .png or .jpg file, not {logo!r}"
+    with path.open("rb") as handle:
+        start = handle.read(512)
+    if path.suffix.lower() == ".svg":
+        start = start.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not start.startswith(magic) or (
+        path.suffix.lower() == ".svg" and b"<svg" not in path.read_bytes()[:65536]
+    ):
+        return f"logo {logo!r} is not a {path.suffix.lower().lstrip('.').upper()} file"
+    return None
 
 
 def find_project(start: Path) -> Path:
@@ -182,11 +218,15 @@ def load_config(root: Path) -> Config:
             raise fail("tool.pipeline.clinic", key, f"unknown key 'tool.pipeline.clinic.{key}'")
     name = "tool.pipeline.clinic"
     clinic = Clinic(
-        name=string(clinic_table, name, "name", None),
-        **{k: string(clinic_table, name, k, "") for k in sorted(_CLINIC_KEYS - {"name"})},
+        name=" ".join(string(clinic_table, name, "name", None).split()),
+        **{k: string(clinic_table, name, k, "").strip() for k in sorted(_CLINIC_KEYS - {"name"})},
     )
-    if clinic.logo and not (root / clinic.logo).is_file():
-        raise fail(name, "logo", f"logo file not found: {clinic.logo}")
+    if not clinic.name:
+        raise fail(name, "name", "'tool.pipeline.clinic.name' is empty: every handout prints it")
+    if clinic.logo:
+        problem = _logo_problem(root, clinic.logo)
+        if problem:
+            raise fail(name, "logo", problem)
     base_url = string(table, "tool.pipeline", "base_url", "")
     if base_url and not re.match(r"https?://", base_url):
         raise fail(
@@ -215,10 +255,14 @@ def load_config(root: Path) -> Config:
             "tool.pipeline", "large_print", "'tool.pipeline.large_print' must be true or false"
         )
 
-    def positive(key: str, default: int) -> int:
+    def positive(key: str, default: int, low: int = 1, high: int = 2**62) -> int:
         value = table.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-            raise fail("tool.pipeline", key, f"'tool.pipeline.{key}' must be a positive integer")
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise fail(
+                "tool.pipeline",
+                key,
+                f"'tool.pipeline.{key}' must be a whole number from {low} to {high}",
+            )
         return value
 
     return Config(
@@ -233,7 +277,7 @@ def load_config(root: Path) -> Config:
         threshold=threshold,
         thresholds=tuple(thresholds),
         large_print=large_print,
-        max_image_pixels=positive("max_image_pixels", 25_000_000),
-        render_timeout=positive("render_timeout", 300),
-        render_memory_mb=positive("render_memory_mb", 4096),
+        max_image_pixels=positive("max_image_pixels", 25_000_000, 1, 1_000_000_000),
+        render_timeout=positive("render_timeout", 300, *RENDER_TIMEOUT_RANGE),
+        render_memory_mb=positive("render_memory_mb", 4096, *RENDER_MEMORY_RANGE),
     )

@@ -11,7 +11,8 @@ Matching is deliberately forgiving, so that a warning means a real deviation:
 - a target holds alternatives separated by `|`; an alternative matches when its
   words occur in order, each as the beginning of a word of the msgstr (stems for
   inflected languages: `рассеянн склероз`), joined by spaces or hyphens; an
-  alternative without spaces (Chinese, Japanese) is a plain substring.
+  alternative without spaces (Chinese, Japanese) is a plain substring; an all-capital
+  Latin alternative (an acronym such as `EM`) matches only itself, as a whole word.
 """
 
 from __future__ import annotations
@@ -53,10 +54,13 @@ class Term:
         patterns = []
         for target in self.targets:
             words = target.split()
-            if len(words) == 1:
+            if target.isupper() and target.isascii():
+                boundary = _JOIN.join(map(re.escape, words))
+                patterns.append(re.compile(rf"(?<![\w]){boundary}(?![\w])"))
+            elif len(words) == 1:
                 patterns.append(re.compile(re.escape(words[0]), re.I))
             else:
-                body = (r"\w*" + _JOIN).join(map(re.escape, words))
+                body = (r"[\w\u200c\u200d]*" + _JOIN).join(map(re.escape, words))
                 patterns.append(re.compile(body, re.I))
         return tuple(patterns)
 

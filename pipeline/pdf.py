@@ -61,31 +61,70 @@ def _captured() -> Iterator[_Collect]:
         logger.propagate = old
 
 
+_FAILURES = ("Failed to", "Error", "Missing href")
+"""WeasyPrint log messages that mean part of the document is missing (an image that could
+not be loaded or drawn, an SVG whose fetch was refused): the render fails instead."""
+
+
+def _relink(document: object, local: str, online: str) -> None:
+    """Links into the build machine's files (`file://…/output/…`) would be dead on paper and
+    leak a path: point them at the online copy (`online` + the same path), or drop them."""
+    for page in document.pages:  # type: ignore[attr-defined]
+        kept = []
+        for link in page.links:
+            kind, target = link[0], link[1]
+            if kind == "external" and str(target).startswith("file:"):
+                if online and str(target).startswith(local):
+                    kept.append((kind, online + str(target)[len(local) :], *link[2:]))
+                continue
+            kept.append(link)
+        page.links[:] = kept
+
+
 def render_pdf(
-    html_path: Path, allowed: Sequence[Path], stylesheets: Sequence[Path] = ()
+    html_path: Path,
+    allowed: Sequence[Path],
+    stylesheets: Sequence[Path] = (),
+    online: tuple[Path, str] | None = None,
 ) -> tuple[bytes, int, list[str]]:
-    """Render an HTML file to tagged PDF/UA-1 bytes; return them, the page count, warnings."""
+    """Render an HTML file to tagged PDF/UA-1 bytes; return them, the page count, warnings.
+
+    `online` is (output folder, its public URL): local links are rewritten to it.
+    """
     from weasyprint import CSS, HTML
-    from weasyprint.urls import FatalURLFetchingError
+    from weasyprint.urls import FatalURLFetchingError, path2url
 
     fetcher = _fetcher_class()(allowed)
     with _captured() as log:
         try:
             extra = [CSS(filename=str(p), url_fetcher=fetcher) for p in stylesheets]
             document = HTML(filename=str(html_path), url_fetcher=fetcher).render(stylesheets=extra)
+            local, public = (path2url(str(online[0].resolve())), online[1]) if online else ("", "")
+            if local and not local.endswith("/"):
+                local += "/"
+            _relink(document, local, public.rstrip("/") + "/" if public else "")
             data = document.write_pdf(pdf_variant="pdf/ua-1")
         except FatalURLFetchingError as exc:
             raise RenderError(html_path, 1, str(exc)) from None
+    if fetcher.refused:
+        raise RenderError(html_path, 1, f"refused to fetch {fetcher.refused[0]}")
     notdef = [m for m in log.messages if ".notdef" in m]
     if notdef:
         raise RenderError(html_path, 1, f"no font has a glyph for {notdef[0].split(': ', 1)[-1]}")
+    failed = [m for m in log.messages if m.startswith(_FAILURES)]
+    if failed:
+        raise RenderError(html_path, 1, failed[0].splitlines()[0])
     return data or b"", len(document.pages), log.messages
 
 
 def render_to_file(
-    html_path: Path, pdf_path: Path, allowed: Sequence[Path], stylesheets: Sequence[Path] = ()
+    html_path: Path,
+    pdf_path: Path,
+    allowed: Sequence[Path],
+    stylesheets: Sequence[Path] = (),
+    online: tuple[Path, str] | None = None,
 ) -> tuple[int, int, list[str]]:
     """Render and write the PDF atomically; return pages, bytes and warnings."""
-    data, pages, warnings = render_pdf(html_path, allowed, stylesheets)
+    data, pages, warnings = render_pdf(html_path, allowed, stylesheets, online)
     write_bytes(pdf_path, data, durable=False)
     return pages, len(data), warnings

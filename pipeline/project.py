@@ -123,6 +123,24 @@ def languages_on_disk(config: Config) -> list[str]:
     )
 
 
+def chosen_languages(config: Config, langs: list[str] | None) -> list[str]:
+    """The languages asked for (validated), or every configured and on-disk one."""
+    if langs:
+        return [validate_lang(config, lang) for lang in langs]
+    return sorted(set(config.languages) | set(languages_on_disk(config)))
+
+
+def read_template_keys(config: Config) -> dict[str, frozenset[tuple[str | None, str]]]:
+    """Domain → the (msgctxt, msgid) keys of its `.pot`: the messages that are used."""
+    keys = {}
+    for path in sorted(config.locales_dir.glob("*.pot")):
+        catalog = parse_po(path)
+        keys[path.stem] = frozenset(
+            (e.msgctxt, e.msgid) for e in catalog if not e.obsolete and e.msgid
+        )
+    return keys
+
+
 def update(
     config: Config, langs: list[str] | None = None, check: bool = False, fuzzy_matching: bool = True
 ) -> list[FileChange]:

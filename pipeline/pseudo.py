@@ -1,6 +1,7 @@
 """Pseudo-translations for layout testing: every catalog into `en_XA` (accented,
 about 35% longer, bracketed so truncation shows) and `ar_XB` (the same, mirrored
-right to left). Tags and placeholders stay intact, so the real templates build."""
+right to left). Tags, placeholders and addresses stay intact, so the real templates build and the
+publishing gate accepts every entry."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import re
 import polib
 
 from pipeline.catalogs import new_po
+from pipeline.checks import ADDRESS
 from pipeline.config import Config
 from pipeline.fsutil import write_text
 from pipeline.po import generate_po
@@ -20,7 +22,10 @@ _ACCENTED = str.maketrans(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
     "ȧƀƈḓḗƒɠħīĵķŀḿƞǿƥɋřşŧŭṽẇẋẏẑȦƁƇḒḖƑƓĦĪĴĶĿḾȠǾƤɊŘŞŦŬṼẆẊẎẐ",
 )
-_KEEP = re.compile(r"(</?[a-z]+[0-9]+/?>|%\([A-Za-z_][A-Za-z0-9_]*\)[sdif]|%[sdif%]|\{[^{}]*\})")
+_KEEP = re.compile(
+    rf"(</?[a-z]+[0-9]+/?>|%\([A-Za-z_][A-Za-z0-9_]*\)[sdif]|%[sdif%]|\{{[^{{}}]*\}}"
+    rf"|{ADDRESS.pattern})"
+)
 _RLO, _PDF = "\u202e", "\u202c"
 
 

@@ -26,44 +26,71 @@ from pipeline.errors import TemplateError
 
 PAGE, PAGES = "\ue000", "\ue001"
 """Sentinels passed as the page placeholders, turned into CSS counters afterwards."""
-_PLACEHOLDERS = re.compile(r"%\(([A-Za-z_][A-Za-z0-9_]*)\)[sdif]")
+
+
+LRI, PDI = "\u2066", "\u2069"
+"""Left-to-right isolate and its end: an untranslated string on a right-to-left page keeps
+its own order (its full stop stays at its end) in text and attributes alike."""
 
 
 class UICatalog:
-    """Translations of the template strings; fuzzy and empty ones fall back to English."""
+    """Translations of the template strings, as the publishing gate lets them be used; the
+    others fall back to the source string (isolated on a page of the other direction)."""
 
-    def __init__(self, catalog: polib.POFile | None, plural_index: Any = None) -> None:
+    def __init__(
+        self,
+        catalog: polib.POFile | None,
+        plural_index: Any = None,
+        lang: str = "",
+        source_language: str = "en",
+        isolate: bool = False,
+        path: Path | None = None,
+    ) -> None:
+        from pipeline.checks import UI_DOMAIN, entry_errors, entry_state
+        from pipeline.errors import display_path
+        from pipeline.model import EntryState
+
         self.singular: dict[str, str] = {}
         self.plural: dict[str, dict[int, str]] = {}
         self.plural_index = plural_index or (lambda n: 0 if n == 1 else 1)
         self.missing: set[str] = set()
+        self.isolate = isolate
+        self.invalid: list[str] = []
+        """`path:line: invalid translation: ...` for each entry the gate refused."""
         if catalog is None:
             return
         for entry in catalog:
-            if entry.obsolete or "fuzzy" in entry.flags or not entry.msgid:
+            if entry.obsolete or not entry.msgid or entry.msgctxt is not None:
+                continue
+            state = entry_state(entry, lang, UI_DOMAIN, source_language)
+            if state == EntryState.INVALID and path is not None:
+                problems = "; ".join(entry_errors(entry, lang, UI_DOMAIN, source_language))
+                self.invalid.append(
+                    f"{display_path(path)}:{entry.linenum}: invalid translation: {problems}"
+                )
+            if state != EntryState.TRANSLATED:
                 continue
             if entry.msgid_plural:
-                if all(entry.msgstr_plural.values()):
-                    self.plural[entry.msgid] = {int(k): v for k, v in entry.msgstr_plural.items()}
-            elif entry.msgstr and _same_placeholders(entry.msgid, entry.msgstr):
+                self.plural[entry.msgid] = {int(k): v for k, v in entry.msgstr_plural.items()}
+            else:
                 self.singular[entry.msgid] = entry.msgstr
+
+    def _fallback(self, text: str) -> Markup:
+        return escape(f"{LRI}{text}{PDI}" if self.isolate else text)
 
     def gettext(self, message: str) -> Markup:
         found = self.singular.get(message)
         if found is None:
             self.missing.add(message)
-        return escape(found if found is not None else message)
+            return self._fallback(message)
+        return escape(found)
 
     def ngettext(self, singular: str, plural: str, n: int) -> Markup:
         forms = self.plural.get(singular)
         if forms is None:
             self.missing.add(singular)
-            return escape(singular if n == 1 else plural)
+            return self._fallback(singular if n == 1 else plural)
         return escape(forms.get(self.plural_index(n), plural))
-
-
-def _same_placeholders(msgid: str, msgstr: str) -> bool:
-    return sorted(_PLACEHOLDERS.findall(msgid)) == sorted(_PLACEHOLDERS.findall(msgstr))
 
 
 def css_string(text: str) -> str:
@@ -92,6 +119,15 @@ def page_counter_css(label: Markup | str, counter_style: str = "decimal") -> Mar
     return Markup(" ".join(parts) or '""')
 
 
+_DOUBLE_STOP = re.compile(r"(?<![.])\.(\s*)\.(?![.])")
+
+
+def one_stop(text: str) -> Markup:
+    """A sentence whose date ends with its own abbreviation point (`2026 г.`) gets no second
+    full stop; an ellipsis is left alone."""
+    return Markup(_DOUBLE_STOP.sub(r".\1", str(text)))
+
+
 _ENVIRONMENTS: dict[Path, Environment] = {}
 
 
@@ -113,6 +149,7 @@ def make_environment(templates_dir: Path, ui: UICatalog) -> Environment:
         )
         env.policies["ext.i18n.trimmed"] = True
         env.globals.update(PAGE=PAGE, PAGES=PAGES, page_counter_css=page_counter_css)
+        env.filters["one_stop"] = one_stop
         _ENVIRONMENTS[templates_dir] = env
     env.install_gettext_callables(ui.gettext, ui.ngettext, newstyle=True)  # type: ignore[attr-defined]
     return env

@@ -16,12 +16,18 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from pipeline.errors import SourceError
+from pipeline.model import TAG_RE
 from pipeline.sources import Article
 
-TAG_RE = re.compile(r"<(/?)([a-z]+)([0-9]+)(/?)>")
+__all__ = ["TAG_RE", "Block", "ParsedArticle", "Segment", "Tag", "segment_article"]
 _PAIRED = {"strong_open": "strong", "em_open": "em", "s_open": "s", "link_open": "a"}
 _CLOSE = {"strong_close": "strong", "em_close": "em", "s_close": "s", "link_close": "a"}
 _SPACE = re.compile(r"\s+")
+MAX_BLOCK_DEPTH = 24
+"""Deepest block nesting an article may use (lists in quotes in lists...): far beyond any
+handout, well before a renderer's recursion limit."""
+MAX_INLINE_DEPTH = 12
+"""Deepest inline nesting (emphasis in a link in strong text...)."""
 
 
 @dataclass(frozen=True)
@@ -97,7 +103,8 @@ class ParsedArticle:
 def markdown_parser() -> MarkdownIt:
     """CommonMark with tables and strikethrough. Raw HTML is recognised only so that
     `segment_article` can refuse it: it is never passed through."""
-    parser = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    parser = MarkdownIt("commonmark", {"html": True, "maxNesting": 4 * MAX_BLOCK_DEPTH})
+    parser.enable(["table", "strikethrough"])
     # Parse every URL, so the build can refuse forbidden ones by source line instead of
     # markdown-it silently leaving `[x](javascript:...)` as literal text.
     parser.validateLink = lambda url: True  # type: ignore[method-assign]
@@ -164,6 +171,12 @@ def _inline_text(article: Article, children: list[Token], line: int) -> tuple[st
         elif kind in _PAIRED:
             name = new(_PAIRED[kind])
             stack.append(name)
+            if len(stack) > MAX_INLINE_DEPTH:
+                raise SourceError(
+                    article.path,
+                    line,
+                    f"inline markup nested more than {MAX_INLINE_DEPTH} levels deep",
+                )
             tag = _PAIRED[kind]
             tags.append(Tag(name, f"<{tag}{_attrs(child)}>", f"</{tag}>"))
             parts.append(f"<{name}>")
@@ -194,7 +207,16 @@ def _kind_of(tokens: list[Token], index: int) -> tuple[str, int]:
 
 def segment_article(article: Article) -> ParsedArticle:
     """Split an article into segments, in document order."""
-    tokens = markdown_parser().parse(article.body)
+    try:
+        tokens = markdown_parser().parse(article.body)
+    except RecursionError:
+        raise SourceError(article.path, article.body_line, "markup nested too deeply") from None
+    for token in tokens:
+        if token.level > MAX_BLOCK_DEPTH:
+            line = article.body_line + (token.map[0] if token.map else 0)
+            raise SourceError(
+                article.path, line, f"blocks nested more than {MAX_BLOCK_DEPTH} levels deep"
+            )
     section: list[tuple[int, str]] = []
     blocks: list[Block] = []
     images: list[tuple[str, int]] = []

@@ -14,6 +14,10 @@ from pipeline.errors import SourceError
 _REQUIRED = ("title", "slug", "lang")
 _OPTIONAL = ("summary", "keywords", "date", "updated", "disclaimer")
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+RESERVED_SLUGS = frozenset({"ui", "index", "report", "assets", "media"})
+"""Names the pipeline uses itself: the interface catalog, the index page, the report and
+the folders of copied files."""
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 
 @dataclass(frozen=True)
@@ -66,20 +70,38 @@ def read_article(path: Path) -> Article:
         end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
     except StopIteration:
         raise SourceError(path, 1, "front matter is not closed by a '---' line") from None
+    front = "\n".join(lines[1:end])
     try:
-        node = yaml.compose("\n".join(lines[1:end]), Loader=yaml.SafeLoader)
-        data = yaml.safe_load("\n".join(lines[1:end]))
+        node = yaml.compose(front, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
         problem = getattr(exc, "problem", None) or "invalid YAML"
+        if "mapping values are not allowed" in problem:
+            problem += " (a value holding ': ' must be quoted, e.g. title: \"A: B\")"
         raise SourceError(path, line, f"broken front matter: {problem}") from None
-    if not isinstance(data, dict) or node is None:
+    if not isinstance(node, yaml.MappingNode):
         raise SourceError(path, 2, "front matter must be a mapping of keys to values")
-    field_lines = tuple(
-        (str(key.value), key.start_mark.line + 2)
-        for key, _ in node.value  # type: ignore[attr-defined]
-    )
+    seen: set[str] = set()
+    for key_node, value_node in node.value:
+        key, line = str(key_node.value), key_node.start_mark.line + 2
+        if key in seen:
+            raise SourceError(path, line, f"front-matter key '{key}' appears twice")
+        seen.add(key)
+        if value_node.tag == _TIMESTAMP:
+            try:
+                dt.date.fromisoformat(str(value_node.value)[:10])
+            except ValueError:
+                raise SourceError(
+                    path, line, f"'{key}' is not a valid date: {value_node.value} (use YYYY-MM-DD)"
+                ) from None
+    try:
+        data = yaml.safe_load(front)
+    except (yaml.YAMLError, ValueError, OverflowError) as exc:
+        raise SourceError(path, 2, f"broken front matter: {exc}") from None
+    if not isinstance(data, dict):
+        raise SourceError(path, 2, "front matter must be a mapping of keys to values")
+    field_lines = tuple((str(k.value), k.start_mark.line + 2) for k, _ in node.value)
     fl = dict(field_lines)
     for key in data:
         if key not in _REQUIRED and key not in _OPTIONAL:
@@ -96,6 +118,12 @@ def read_article(path: Path) -> Article:
         raise SourceError(path, fl.get("slug", 1), f"invalid slug {slug!r} (use a-z, 0-9 and '-')")
     if slug != path.stem:
         raise SourceError(path, fl.get("slug", 1), f"slug {slug!r} differs from the file name")
+    if slug in RESERVED_SLUGS:
+        raise SourceError(
+            path,
+            fl.get("slug", 1),
+            f"the name {slug!r} is reserved by the pipeline: rename the file",
+        )
     return Article(
         path=path,
         slug=slug,
@@ -113,5 +141,14 @@ def read_article(path: Path) -> Article:
 
 
 def find_articles(source_dir: Path) -> list[Path]:
-    """Every article under `source_dir`, sorted by name."""
-    return sorted(source_dir.glob("*.md"))
+    """Every article under `source_dir`, sorted by name; a link leading outside the folder,
+    or anything that is not a regular file, is refused."""
+    root = source_dir.resolve()
+    found = []
+    for path in sorted(source_dir.glob("*.md")):
+        if path.is_symlink() and not path.resolve().is_relative_to(root):
+            raise SourceError(path, 1, "article is a symbolic link to a file outside source/")
+        if not path.is_file():
+            raise SourceError(path, 1, "article is not a regular file")
+        found.append(path)
+    return found

@@ -1,33 +1,33 @@
 """Translation progress per language and catalog: message and source-word counts.
 
-Fuzzy messages are never counted as translated (they are not published), and
-obsolete `#~` entries and the header are ignored, so the numbers say what a
-reader of the handout would actually get in their language.
+A message counts as translated only when the publishing gate (`checks.entry_state`)
+lets it be printed: fuzzy messages and translations with a check error (`invalid`)
+are not. The messages counted are those of the domain's template (`.pot`), so an
+entry the build never uses (a stale one, a `msgctxt` twin) counts for nothing, and
+obsolete `#~` entries and the header are ignored: the numbers say what a reader of
+the handout would actually get in their language.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import re
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
 import polib
 
+from pipeline.checks import entry_state
 from pipeline.config import Config
 from pipeline.locales import invalid_reason, locale_info
+from pipeline.model import EntryState, count_words, live_entries
 from pipeline.po import parse_po
-from pipeline.project import languages_on_disk, validate_lang
-from pipeline.segments import TAG_RE
-from pipeline.translate import FUZZY, TRANSLATED, UNTRANSLATED
+from pipeline.project import chosen_languages, read_template_keys
 
 if TYPE_CHECKING:
     from rich.table import Table
 
-_NAMED_PLACEHOLDER = re.compile(r"%\([^)]*\)[#0 +-]*\d*(?:\.\d+)?[a-zA-Z]|\{[^{}\s]*\}")
-_IDEOGRAPH = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_WORD = re.compile(rf"[{_IDEOGRAPH}]|[^\s{_IDEOGRAPH}]+")
+__all__ = ["StatRow", "catalog_row", "chosen_languages", "collect", "count_words"]
 
 
 @dataclass(frozen=True)
@@ -43,11 +43,14 @@ class StatRow:
     fuzzy: int
     """Messages with a translation awaiting review; not published."""
     untranslated: int
+    invalid: int
+    """Messages whose translation has a check error; not published."""
     words: int
     """Words of the source texts (msgid), the usual measure of translation work."""
     words_translated: int
     words_fuzzy: int
     words_untranslated: int
+    words_invalid: int
 
     @property
     def percent(self) -> float:
@@ -60,69 +63,53 @@ class StatRow:
         return 100.0 * self.words_translated / self.words if self.words else 100.0
 
 
-def count_words(text: str) -> int:
-    """Words of a source text: tags and placeholders dropped, each CJK ideograph one word."""
-    plain = _NAMED_PLACEHOLDER.sub(" ", TAG_RE.sub("", text))
-    return sum(1 for m in _WORD.finditer(plain) if any(c.isalnum() for c in m[0]))
+def catalog_row(
+    lang: str,
+    domain: str,
+    catalog: polib.POFile,
+    template: frozenset[tuple[str | None, str]] | None = None,
+    source_language: str = "en",
+) -> StatRow:
+    """Count the messages and source words of one catalog by what the gate decides.
 
-
-def entry_state(entry: polib.POEntry) -> str:
-    """`translated`, `fuzzy` or `untranslated`, as the build would treat the entry.
-
-    A fuzzy entry without any text is untranslated (as in `msgfmt --statistics`);
-    a plural entry with an empty form is not translated.
+    With `template`, the messages are the template's, each looked up in the catalog
+    (missing ones are untranslated); without it, the catalog's own live entries.
     """
-    if entry.msgid_plural:
-        forms = [entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural)]
-    else:
-        forms = [entry.msgstr]
-    fuzzy = "fuzzy" in entry.flags
-    if forms and all(forms):
-        return FUZZY if fuzzy else TRANSLATED
-    return FUZZY if fuzzy and any(forms) else UNTRANSLATED
-
-
-def live_entries(catalog: polib.POFile) -> list[polib.POEntry]:
-    """The entries a translator has to translate: no header, no obsolete entries."""
-    return [e for e in catalog if not e.obsolete and not (e.msgid == "" and not e.msgctxt)]
-
-
-def catalog_row(lang: str, domain: str, catalog: polib.POFile) -> StatRow:
-    """Count the messages and source words of one catalog by state."""
-    counts = {TRANSLATED: 0, FUZZY: 0, UNTRANSLATED: 0}
-    words = {TRANSLATED: 0, FUZZY: 0, UNTRANSLATED: 0}
-    for entry in live_entries(catalog):
-        state = entry_state(entry)
+    counts = dict.fromkeys(EntryState, 0)
+    words = dict.fromkeys(EntryState, 0)
+    by_key = {(e.msgctxt, e.msgid): e for e in live_entries(catalog)}
+    keys = sorted(template, key=lambda k: (k[0] or "", k[1])) if template is not None else by_key
+    for key in keys:
+        state = entry_state(by_key.get(key), lang, domain, source_language)
         counts[state] += 1
-        words[state] += count_words(entry.msgid)
+        words[state] += count_words(key[1])
     return StatRow(
         lang=lang,
         domain=domain,
         messages=sum(counts.values()),
-        translated=counts[TRANSLATED],
-        fuzzy=counts[FUZZY],
-        untranslated=counts[UNTRANSLATED],
+        translated=counts[EntryState.TRANSLATED],
+        fuzzy=counts[EntryState.FUZZY],
+        untranslated=counts[EntryState.UNTRANSLATED],
+        invalid=counts[EntryState.INVALID],
         words=sum(words.values()),
-        words_translated=words[TRANSLATED],
-        words_fuzzy=words[FUZZY],
-        words_untranslated=words[UNTRANSLATED],
+        words_translated=words[EntryState.TRANSLATED],
+        words_fuzzy=words[EntryState.FUZZY],
+        words_untranslated=words[EntryState.UNTRANSLATED],
+        words_invalid=words[EntryState.INVALID],
     )
-
-
-def chosen_languages(config: Config, langs: list[str] | None) -> list[str]:
-    """The languages asked for (validated), or every configured and on-disk one."""
-    if langs:
-        return [validate_lang(config, lang) for lang in langs]
-    return sorted(set(config.languages) | set(languages_on_disk(config)))
 
 
 def collect(config: Config, langs: list[str] | None = None) -> list[StatRow]:
     """One row per `.po` file of the chosen languages, by language then domain."""
     rows = []
+    templates = read_template_keys(config)
     for lang in chosen_languages(config, langs):
         folder = config.locales_dir / lang / "LC_MESSAGES"
         for path in sorted(folder.glob("*.po")):
-            rows.append(catalog_row(lang, path.stem, parse_po(path)))
+            row = catalog_row(
+                lang, path.stem, parse_po(path), templates.get(path.stem), config.source_language
+            )
+            rows.append(row)
     return rows
 
 
@@ -140,10 +127,12 @@ _COUNTS = (
     "translated",
     "fuzzy",
     "untranslated",
+    "invalid",
     "words",
     "words_translated",
     "words_fuzzy",
     "words_untranslated",
+    "words_invalid",
 )
 
 
@@ -176,8 +165,9 @@ def to_json(rows: list[StatRow]) -> str:
 def to_markdown(rows: list[StatRow]) -> str:
     """One GitHub-flavoured table for a pull-request comment, a total row per language."""
     lines = [
-        "| Language | Catalog | Translated | Fuzzy | Untranslated | Words translated | Progress |",
-        "|---|---|--:|--:|--:|--:|--:|",
+        "| Language | Catalog | Translated | Fuzzy | Untranslated | Invalid | Words translated"
+        " | Progress |",
+        "|---|---|--:|--:|--:|--:|--:|--:|",
     ]
 
     def line(row: StatRow, label: str, domain: str, bold: bool) -> str:
@@ -185,6 +175,7 @@ def to_markdown(rows: list[StatRow]) -> str:
             f"{row.translated}/{row.messages}",
             str(row.fuzzy),
             str(row.untranslated),
+            str(row.invalid),
             f"{row.words_translated}/{row.words}",
             _percent(row.percent),
         ]
@@ -208,7 +199,7 @@ def to_table(rows: list[StatRow]) -> Table:
     table = Table(title="Translation status")
     table.add_column("Language")
     table.add_column("Catalog")
-    for name in ("Translated", "Fuzzy", "Untranslated", "Words", "Progress"):
+    for name in ("Translated", "Fuzzy", "Untranslated", "Invalid", "Words", "Progress"):
         table.add_column(name, justify="right")
 
     def add(row: StatRow, label: str, domain: str, style: str | None) -> None:
@@ -219,6 +210,7 @@ def to_table(rows: list[StatRow]) -> Table:
             f"{row.translated}/{row.messages}",
             str(row.fuzzy),
             str(row.untranslated),
+            str(row.invalid),
             f"{row.words_translated}/{row.words}",
             f"[{colour}]{_percent(row.percent)}[/{colour}]",
             style=style,

@@ -1,8 +1,9 @@
 """`ParsedArticle` + catalog → `TranslatedArticle`: translator text escaped, tags restored.
 
 A msgstr is never trusted as HTML: its text is escaped and only the numbered tags
-of its own msgid become markup again. A fuzzy, empty or broken translation falls
-back to the source text, marked with the source language, and is counted.
+of its own msgid become markup again. Which translations are used is the publishing
+gate's decision (`checks.entry_state`): a fuzzy, empty or invalid one falls back to
+the source text, marked with the source language, and is counted.
 """
 
 from __future__ import annotations
@@ -17,11 +18,19 @@ import polib
 from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
+from pipeline.checks import entry_errors, entry_state
 from pipeline.errors import display_path
 from pipeline.locales import LocaleInfo
-from pipeline.segments import TAG_RE, Block, ParsedArticle, Segment, Tag, markdown_parser
+from pipeline.model import TAG_RE, EntryState, check_tags
+from pipeline.segments import Block, ParsedArticle, Segment, Tag, markdown_parser
 
-TRANSLATED, FUZZY, UNTRANSLATED, INVALID = "translated", "fuzzy", "untranslated", "invalid"
+TRANSLATED, FUZZY, UNTRANSLATED, INVALID = (
+    EntryState.TRANSLATED,
+    EntryState.FUZZY,
+    EntryState.UNTRANSLATED,
+    EntryState.INVALID,
+)
+__all__ = ["INVALID", "TRANSLATED", "Lookup", "TranslatedArticle", "check_tags"]
 
 
 _IMAGES_ONLY = re.compile(r"<img[0-9]+/>|\s")
@@ -32,7 +41,7 @@ class SegmentStatus:
     """What happened to one segment in one language."""
 
     msgid: str
-    status: str
+    status: EntryState
     """`translated`, or why the source text was used: `fuzzy`, `untranslated`, `invalid`."""
     path: Path
     line: int
@@ -83,43 +92,6 @@ class TranslatedArticle:
         return all(s.status == TRANSLATED for s in self.statuses)
 
 
-def check_tags(msgid: str, msgstr: str) -> list[str]:
-    """Problems with the tags of `msgstr` compared to `msgid`; empty when they match.
-
-    Every tag of the msgid must appear once, paired tags opened and closed in
-    order; tags may move, but none may be dropped, renamed, repeated or invented.
-    """
-    wanted = {f"{m[2]}{m[3]}": bool(m[4]) for m in TAG_RE.finditer(msgid)}
-    problems: list[str] = []
-    stack: list[str] = []
-    opened: dict[str, int] = {}
-    for match in TAG_RE.finditer(msgstr):
-        closing, name, number, selfclosing = match.groups()
-        tag = f"{name}{number}"
-        if tag not in wanted or wanted[tag] != bool(selfclosing):
-            problems.append(f"tag {match[0]} is not in the source text")
-        elif not closing:
-            opened[tag] = opened.get(tag, 0) + 1
-            if not selfclosing:
-                stack.append(tag)
-        elif tag not in stack:
-            problems.append(f"tag {match[0]} closes a tag that is not open")
-        elif stack[-1] != tag:
-            problems.append(f"tag <{stack[-1]}> and <{tag}> are badly nested")
-            stack.remove(tag)
-        else:
-            stack.pop()
-    problems.extend(f"tag <{tag}> is not closed" for tag in stack)
-    for tag, selfclosing in sorted(wanted.items()):
-        shown = f"<{tag}/>" if selfclosing else f"<{tag}>"
-        count = opened.get(tag, 0)
-        if count == 0:
-            problems.append(f"tag {shown} is missing")
-        elif count > 1:
-            problems.append(f"tag {shown} appears {count} times")
-    return problems
-
-
 def tagged_to_html(text: str, tags: tuple[Tag, ...], images: dict[str, str]) -> str:
     """Escape `text` and turn its known numbered tags back into the source's markup."""
     by_name = {t.name: t for t in tags}
@@ -141,15 +113,28 @@ def tagged_to_html(text: str, tags: tuple[Tag, ...], images: dict[str, str]) -> 
 
 
 class Lookup:
-    """The translations of one catalog, as the build may use them."""
+    """The translations of one article catalog, as the publishing gate lets the build use
+    them. Only entries without `msgctxt` are articles' messages: a `msgctxt` twin of a
+    message is never printed in its place."""
 
-    def __init__(self, catalog: polib.POFile | None, path: Path | None) -> None:
+    def __init__(
+        self,
+        catalog: polib.POFile | None,
+        path: Path | None,
+        lang: str = "",
+        source_language: str = "en",
+        trusted: bool = False,
+    ) -> None:
         self.path = path
         self.catalog = catalog
+        self.lang = lang
+        self.source_language = source_language
+        self.trusted = trusted
+        """The source language's own identity catalog: nothing to check."""
         self.entries: dict[str, polib.POEntry] = {}
         if catalog is not None:
             for entry in catalog:
-                if not entry.obsolete and entry.msgid:
+                if not entry.obsolete and entry.msgid and entry.msgctxt is None:
                     self.entries[entry.msgid] = entry
 
     def percent(self, segments: list[Segment]) -> int:
@@ -165,13 +150,15 @@ class Lookup:
         where = (self.path or segment.path, entry.linenum if entry is not None else segment.line)
         if entry is None:
             return None, SegmentStatus(segment.text, UNTRANSLATED, segment.path, segment.line)
-        if not entry.msgstr:
-            return None, SegmentStatus(segment.text, UNTRANSLATED, *where)
-        if "fuzzy" in entry.flags:
-            return None, SegmentStatus(segment.text, FUZZY, *where)
-        problems = check_tags(segment.text, entry.msgstr)
-        if problems:
+        if self.trusted:
+            return entry.msgstr, SegmentStatus(segment.text, TRANSLATED, *where)
+        domain = self.path.stem if self.path is not None else ""
+        state = entry_state(entry, self.lang, domain, self.source_language)
+        if state == INVALID:
+            problems = entry_errors(entry, self.lang, domain, self.source_language)
             return None, SegmentStatus(segment.text, INVALID, *where, "; ".join(problems))
+        if state != TRANSLATED:
+            return None, SegmentStatus(segment.text, state, *where)
         return entry.msgstr, SegmentStatus(segment.text, TRANSLATED, *where)
 
 

@@ -33,6 +33,8 @@ class RenderTask:
     """Folders WeasyPrint may read from."""
     weight: int = 0
     """Expected cost, for largest-first ordering and shard balancing."""
+    online: tuple[Path, str] | None = None
+    """(output folder, its public URL): local links in the PDF point online."""
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,7 @@ def _worker(conn: Connection, memory_mb: int, parent: int) -> None:
         start = time.perf_counter()
         try:
             pages, size, warnings = render_to_file(
-                task.html, task.pdf, list(task.allowed), list(task.stylesheets)
+                task.html, task.pdf, list(task.allowed), list(task.stylesheets), task.online
             )
             result = RenderResult(
                 task.key, pages, size, time.perf_counter() - start, tuple(warnings)

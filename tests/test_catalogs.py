@@ -141,7 +141,9 @@ def test_links_are_restored_from_the_source_by_tag(tmp_path: Path) -> None:
         '<a href="https://example.org/neuro" title="Neurology">su neurólogo</a>.'
     ) in html
     assert '<a href="https://example.org/other">su neurólogo</a>' in html
-    assert '<figure><img src="../images/cells.svg" alt="A DRAWING OF CELLS" /></figure>' in html
+    assert (
+        '<figure><img src="../media/images/cells.svg" alt="A DRAWING OF CELLS" /></figure>' in html
+    )
 
 
 def test_update_never_loses_a_translation(tmp_path: Path) -> None:

@@ -30,6 +30,7 @@ from pipeline.checks import (
 )
 from pipeline.config import load_config
 from pipeline.errors import ConfigError
+from pipeline.glossary import read_glossary
 from pipeline.locales import locale_info
 from pipeline.po import parse_po
 
@@ -47,8 +48,20 @@ def _report(case: Path) -> CheckReport:
         catalogs = [(p, parse_po(p)) for p in sorted(case.glob("*.po"))]
         findings, silenced = check_language(lang, catalogs, "en")
         return CheckReport(tuple(findings), silenced, len(catalogs))
+    # Optional companions: `<case>.pot` (the template) and `<case>.glossary.csv`.
+    pot = case.with_name(f"{_case_name(case)}.pot")
+    template = None
+    if pot.is_file():
+        template = frozenset((e.msgctxt, e.msgid) for e in parse_po(pot) if e.msgid)
+    csv = case.with_name(f"{_case_name(case)}.glossary.csv")
     findings, silenced = check_catalog(
-        case, parse_po(case), lang, _case_name(case), source_language="en"
+        case,
+        parse_po(case),
+        lang,
+        _case_name(case).rsplit(".", 1)[0],
+        source_language="en",
+        glossary=read_glossary(csv) if csv.is_file() else None,
+        template=template,
     )
     return CheckReport(tuple(findings), silenced, 1)
 
@@ -196,10 +209,10 @@ def test_joiners_are_allowed_only_in_scripts_that_need_them() -> None:
     spanish = entry("Treatments", "Trata\u200cmientos")
     assert messages("fa", persian) == []
     assert messages("es", spanish) == [
-        "7: whitespace: invisible character U+200C ZERO WIDTH NON-JOINER"
+        "7: characters: invisible character U+200C ZERO WIDTH NON-JOINER"
     ]
     assert messages("fa", entry("Treatments", "درمان\u200bها")) == [
-        "7: whitespace: invisible character U+200B ZERO WIDTH SPACE"
+        "7: characters: invisible character U+200B ZERO WIDTH SPACE"
     ]
 
 

@@ -44,18 +44,18 @@ def test_a_glyph_no_font_has_fails_the_build_at_its_catalog_line(tmp_path: Path)
     po_path = project / "locales" / "es" / "LC_MESSAGES" / "stem-cell-therapy-ms.po"
     catalog = parse_po(po_path)
     entry = catalog.find("Autoimmune Disease")
-    entry.msgstr = "Enfermedad \U000f0000 autoinmune"
+    entry.msgstr = "Enfermedad \U00011ee0 autoinmune"
     write_po(po_path, catalog)
     line = next(
         n
         for n, text in enumerate(po_path.read_text("utf-8").splitlines(), 1)
-        if "\U000f0000" in text
+        if "\U00011ee0" in text
     )
     result = run_cli("build", "--lang", "es", cwd=project, check=False)
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
         f"locales/es/LC_MESSAGES/stem-cell-therapy-ms.po:{line}: no font has a glyph for"
-        f' "\U000f0000" (U+F0000)'
+        f' "\U00011ee0" (U+11EE0)'
     ]
     assert not (project / "output" / "es" / "stem-cell-therapy-ms.pdf").exists()
 

@@ -104,7 +104,7 @@ def test_page_footer_is_translated_with_its_word_order(built_project: Path) -> N
 
 def test_images_have_alt_text_in_the_target_language(built_project: Path) -> None:
     html = (built_project / "output" / "es" / f"{SLUG}.html").read_text("utf-8")
-    alts = re.findall(r'<img src="\.\./images/[^"]+" alt="([^"]*)"', html)
+    alts = re.findall(r'<img src="\.\./media/images/[^"]+" alt="([^"]*)"', html)
     assert len(alts) == 3
     assert all(alt and "illustration" not in alt.lower() for alt in alts), alts
 

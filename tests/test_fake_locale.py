@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from conftest import copy_project, pdftotext, run_cli, squash
+from pipeline.checks import ADDRESS
 from pipeline.segments import TAG_RE
 
 SLUG = "stem-cell-therapy-ms"
@@ -13,8 +14,11 @@ SLUG = "stem-cell-therapy-ms"
 
 def shout(text: str) -> str:
     """Upper-case the text but keep tags and python-format placeholders intact."""
-    pieces = re.split(r"(<[^>]+>|%\([a-z_]+\)s)", text)
-    return "".join(p if TAG_RE.fullmatch(p) or p.startswith("%(") else p.upper() for p in pieces)
+    pieces = re.split(rf"(<[^>]+>|%\([a-z_]+\)s|{ADDRESS.pattern})", text)
+    return "".join(
+        p if TAG_RE.fullmatch(p) or p.startswith("%(") or ADDRESS.fullmatch(p) else p.upper()
+        for p in pieces
+    )
 
 
 def test_upper_cased_locale_builds_and_shows(tmp_path: Path) -> None:

@@ -47,6 +47,9 @@ msgstr[0] "%(n)s día"
 msgstr[1] ""
 msgstr[2] "%(n)s días"
 
+msgid "Take 10 mg."
+msgstr "Tome 20 mg."
+
 #~ msgid "An old sentence"
 #~ msgstr "Una frase antigua"
 """
@@ -57,16 +60,18 @@ def test_counts_and_words_of_one_catalog() -> None:
     assert row == StatRow(
         lang="es",
         domain="demo",
-        messages=5,
+        messages=6,
         translated=1,
         fuzzy=1,
         untranslated=3,  # empty, fuzzy-but-empty, a plural with an empty form
-        words=7 + 3 + 2 + 1 + 1,
+        invalid=1,  # a number that is not the source's: the gate refuses it
+        words=7 + 3 + 2 + 1 + 1 + 3,
         words_translated=7,
         words_fuzzy=3,
         words_untranslated=4,
+        words_invalid=3,
     )
-    assert row.percent == pytest.approx(20.0)
+    assert row.percent == pytest.approx(100 / 6)
 
 
 def test_words_are_source_words() -> None:
@@ -113,8 +118,8 @@ def test_markdown_has_one_row_per_language_and_domain(project: Path) -> None:
     spanish_ui = next(line for line in body if "(es) | `ui` |" in line)
     es_ui = next(r for r in rows if (r.lang, r.domain) == ("es", "ui"))
     cells = [c.strip() for c in spanish_ui.strip("|").split("|")]
-    assert cells[2:5] == [f"{es_ui.translated}/{es_ui.messages}", "1", "0"]
-    assert cells[6] == f"{es_ui.translated * 100 // es_ui.messages}%" != "100%"  # rounded down
+    assert cells[2:6] == [f"{es_ui.translated}/{es_ui.messages}", "1", "0", "0"]
+    assert cells[7] == f"{es_ui.translated * 100 // es_ui.messages}%" != "100%"  # rounded down
 
 
 def test_real_project_rows_and_json() -> None:

@@ -11,9 +11,9 @@ from conftest import copy_project, pdftotext, run_cli, set_msgstrs, squash
 
 SLUG = "stem-cell-therapy-ms"
 ATTACKS = {
-    "What is Multiple Sclerosis?": "<script>alert(1)</script>",
-    "Autoimmune Disease": '<img src=x onerror="alert(2)">',
-    "Symptoms and Progression": '<a href="javascript:alert(3)">click</a> <style>body{display:none}</style>',
+    "What is Multiple Sclerosis?": "<script>alert(document.cookie)</script>",
+    "Autoimmune Disease": '<img src=x onerror="alert(document.domain)">',
+    "Symptoms and Progression": '<a href="javascript:alert(window.name)">click</a> <style>body{display:none}</style>',
 }
 
 
@@ -32,7 +32,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_msgstr_markup_is_escaped_in_html(hostile: Path) -> None:
     html = (hostile / "output" / "es" / f"{SLUG}.html").read_text("utf-8")
     assert "<script>" not in html and "<img src=x" not in html
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;script&gt;alert(document.cookie)&lt;/script&gt;" in html
     assert "&lt;img src=x onerror=" in html
     assert '<a href="javascript:' not in html and "<style>body{display:none}" not in html
     assert "<iframe" not in html and "&lt;iframe src=//evil&gt;&lt;/iframe&gt;Aviso" in html
@@ -40,8 +40,8 @@ def test_msgstr_markup_is_escaped_in_html(hostile: Path) -> None:
 
 def test_msgstr_markup_is_literal_text_in_pdf(hostile: Path) -> None:
     text = squash(pdftotext(hostile / "output" / "es" / f"{SLUG}.pdf"))
-    assert "<script>alert(1)</script>" in text
-    assert '<img src=x onerror="alert(2)">' in text
+    assert "<script>alert(document.cookie)</script>" in text
+    assert '<img src=x onerror="alert(document.domain)">' in text
     assert "<iframe src=//evil></iframe>Aviso" in text
 
 
@@ -51,7 +51,7 @@ def test_tag_mismatch_falls_back_to_source_and_is_reported(tmp_path: Path) -> No
     msgid = next(e.msgid for e in polib.pofile(str(po)) if "<strong1>" in e.msgid)
     set_msgstrs(po, {msgid: "La terapia <b>no</b> es una cura."})
     result = run_cli("build", "--lang", "es", cwd=project)
-    assert "invalid translation: tag <strong1> is missing" in result.stderr
+    assert "invalid translation: tags: tag <strong1> is missing" in result.stderr
     html = (project / "output" / "es" / f"{SLUG}.html").read_text("utf-8")
     assert "&lt;b&gt;no" not in html
     assert '<p lang="en" dir="ltr">Stem cell therapy is <strong>not a cure</strong>' in html
