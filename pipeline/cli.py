@@ -332,14 +332,15 @@ def merge_command(
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if a file is not canonical.")
 @click.pass_context
 def fmt_command(ctx: click.Context, files: tuple[Path, ...], check: bool) -> None:
-    """Rewrite .po/.pot files in gettext's canonical formatting (what msgcat writes)."""
+    """Rewrite .po/.pot files in gettext's canonical formatting (what msgcat writes); this
+    also removes a UTF-8 byte order mark and turns CRLF line endings into LF."""
     from pipeline.fsutil import write_text
     from pipeline.po import generate_po, parse_po
 
     bad = 0
     for path in files:
-        text = generate_po(parse_po(path))
-        if path.read_text("utf-8") == text:
+        text = generate_po(parse_po(path, strip_bom=True))
+        if path.read_bytes() == text.encode("utf-8"):
             continue
         bad += 1
         if check:
