@@ -318,13 +318,14 @@ def merge_command(
     from pipeline.merge import merge
     from pipeline.po import parse_po, write_po
 
-    catalog = merge(
-        parse_po(old),
-        parse_po(template),
-        fuzzy_matching=not no_fuzzy_matching,
-        prune_obsolete=prune_obsolete,
-    )
-    write_po(output, catalog)
+    with _lock_projects_of([output]):
+        catalog = merge(
+            parse_po(old),
+            parse_po(template),
+            fuzzy_matching=not no_fuzzy_matching,
+            prune_obsolete=prune_obsolete,
+        )
+        write_po(output, catalog)
 
 
 @cli.command("fmt")
@@ -334,22 +335,43 @@ def merge_command(
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if a file is not canonical.")
 @click.pass_context
 def fmt_command(ctx: click.Context, files: tuple[Path, ...], check: bool) -> None:
-    """Rewrite .po/.pot files in gettext's canonical formatting (what msgcat writes)."""
+    """Rewrite .po/.pot files in gettext's canonical formatting (what msgcat writes); this
+    also removes a UTF-8 byte order mark and turns CRLF line endings into LF."""
     from pipeline.fsutil import write_text
     from pipeline.po import generate_po, parse_po
 
     bad = 0
-    for path in files:
-        text = generate_po(parse_po(path))
-        if path.read_text("utf-8") == text:
-            continue
-        bad += 1
-        if check:
-            click.echo(f"{display_path(path)}:1: not in canonical gettext formatting", err=True)
-        else:
-            write_text(path, text)
-            click.echo(f"formatted {display_path(path)}")
+    with contextlib.nullcontext() if check else _lock_projects_of(files):
+        for path in files:
+            text = generate_po(parse_po(path, strip_bom=True))
+            if path.read_bytes() == text.encode("utf-8"):
+                continue
+            bad += 1
+            if check:
+                click.echo(f"{display_path(path)}:1: not in canonical gettext formatting", err=True)
+            else:
+                write_text(path, text)
+                click.echo(f"formatted {display_path(path)}")
     ctx.exit(1 if check and bad else 0)
+
+
+@contextlib.contextmanager
+def _lock_projects_of(paths: Sequence[Path]) -> Iterator[None]:
+    """Hold the lock of each pipeline project the paths are in (none outside any project),
+    as every command that writes into a project does."""
+    from pipeline.config import find_project
+    from pipeline.errors import ConfigError
+
+    roots = set()
+    for path in paths:
+        try:
+            roots.add(find_project(path.absolute().parent))
+        except ConfigError:
+            continue
+    with contextlib.ExitStack() as stack:
+        for root in sorted(roots):
+            stack.enter_context(project_lock(root))
+        yield
 
 
 def main(argv: Sequence[str] | None = None) -> int:

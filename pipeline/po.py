@@ -1,6 +1,15 @@
 """The one `.po`/`.pot` reader and writer, formatted as GNU gettext formats them.
 
-Reading goes through polib, with its errors turned into `path:line:` messages.
+Reading follows the PO format as the GNU gettext manual describes it and as gettext 0.21's
+`msgcat` and `msgfmt --check` behave: lines end at LF only (VT, FF, U+001C-U+001E, NEL, U+2028
+and U+2029 are ordinary characters), CRLF is read as LF, a CR alone outside a string is refused,
+escapes mean what they mean to gettext (`\\101`, `\\x41`, `\\a`; unknown ones are refused), and
+what gettext would silently cut (a NUL) is refused instead, so that nothing a translator typed is
+lost. polib parses; this module checks and prepares its input and turns every problem into one
+`path:line: what to do` message. The reading rules were written from the documented format and
+from black-box observation of the installed tools (tests/test_po_reader.py keeps them as the
+oracle); no gettext source code was read for them, copied or translated.
+
 Writing follows gettext's `write-po.c`: 79 columns, breaks where Unicode line
 breaking allows (after spaces, after hyphens, between ideographs), widths in
 columns, so that `msgcat` and `msgmerge` reproduce our files byte for byte.
@@ -14,7 +23,7 @@ from pathlib import Path
 
 import polib
 
-from pipeline.errors import CatalogError
+from pipeline.errors import CatalogError, display_path
 from pipeline.fsutil import write_text
 from pipeline.wrap import PAGE_WIDTH, wrap_value
 
@@ -297,26 +306,303 @@ def _header_text(catalog: polib.POFile) -> str:
     return "".join(f"{key}: {value}\n" for key, value in catalog.ordered_metadata())
 
 
-_STRING = r'"(?:[^"\\]|\\.)*"'
-_LINE = re.compile(
-    rf"(?:#~\|?\s*|#\|\s*)?(?:(?:msgctxt|msgid|msgid_plural|msgstr|msgstr\[\d+\])\s+)?{_STRING}\s*"
-)
+# --- Reading ---------------------------------------------------------------------------------
+# What a line means to GNU gettext, as its manual describes the format and as msgcat/msgfmt 0.21
+# behave on test files (tests/test_po_reader.py asks them): lines end at LF only; between tokens
+# only space, tab, CR, FF and VT are white space; a string holds any other character as itself.
+
+_SPACE = " \t\r\f\v"
+_S = "[ \t\r\f\v]"
+_KEYWORD = r"(?:msgctxt|msgid_plural|msgid|msgstr\[[0-9]+\]|msgstr)"
+_MARKER = rf"(?:#~\|?{_S}*|#\|{_S}*)?"
+_STRING = r'"(?:[^"\\]|\\[\\"ntrvbf])*"'  # with only the escapes polib decodes
+_LINE = re.compile(rf"{_MARKER}(?:{_KEYWORD}{_S}+)?{_STRING}")
+_ANY_STRING = r'"(?:[^"\\]|\\.)*"'  # with any escape
+_ESCAPED_LINE = re.compile(rf"({_MARKER}(?:{_KEYWORD}{_S}*)?)((?:{_ANY_STRING}{_S}*)+)")
+"""A line gettext reads but polib cannot: other escapes, `msgid"a"`, or `"a" "b"` (joined)."""
+_PREFIX = re.compile(rf"{_MARKER}(?:({_KEYWORD})(?={_S}|\"){_S}*)?")
+_PYTHON_LINE_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+"""Where `str.splitlines()` (and so polib) breaks lines but gettext does not."""
+_ESCAPE = re.compile(r'\\(?:([0-7]{1,3})|x([0-9A-Fa-f]+)|([ntbrfva\\"])|(.))', re.S)
+_SIMPLE_ESCAPES = {"n": 10, "t": 9, "b": 8, "r": 13, "f": 12, "v": 11, "a": 7, "\\": 92, '"': 34}
+_LONE_BYTE = re.compile("[\udc80-\udcff]")
 
 
-def _check_syntax(path: Path, text: str) -> None:
-    """Refuse lines polib would silently accept: unterminated strings, stray words."""
-    for number, line in enumerate(text.split("\n"), 1):
-        stripped = line.strip()
-        if not stripped or (stripped.startswith("#") and not stripped.startswith(("#~", "#|"))):
+class _Lines(str):
+    """The catalog text for polib, which reads a text with `splitlines()`: split at LF only,
+    so that VT, FF, U+001C–U+001E, NEL, U+2028 and U+2029 stay inside their strings."""
+
+    __slots__ = ()
+
+    def splitlines(self, keepends: bool = False) -> list[str]:
+        return self.split("\n")
+
+
+class _KeepHeader(polib.POFile):  # type: ignore[misc]
+    """polib's catalog, remembering the header's msgstr: polib splits it into `metadata`
+    with `splitlines()`, which we redo at LF only when the header needs it."""
+
+    header_msgstr: str | None = None
+
+    def remove(self, entry: polib.POEntry) -> None:
+        if entry.msgid == "" and self.header_msgstr is None:
+            self.header_msgstr = entry.msgstr
+        super().remove(entry)
+
+
+def _describe(char: str) -> str:
+    import unicodedata
+
+    return f"U+{ord(char):04X} {unicodedata.name(char, 'CONTROL CHARACTER')}"
+
+
+def _comment(stripped: str) -> bool:
+    return stripped.startswith("#") and not stripped.startswith(("#~", "#|"))
+
+
+def _check_syntax(path: Path, text: str) -> list[int]:
+    """Refuse lines gettext refuses (and lines polib would silently accept: unterminated
+    strings, stray words); return the indices of the lines gettext reads but polib cannot
+    (escapes other than polib's, several strings on one line)."""
+    escaped: list[int] = []
+    for index, line in enumerate(text.split("\n")):
+        stripped = line.strip(_SPACE)
+        if not stripped or (stripped[0] == "#" and not stripped.startswith(("#~", "#|"))):
             continue
-        if stripped.startswith("#~") and not stripped[2:].strip().startswith(
+        if stripped.startswith("#~") and not stripped[2:].lstrip(_SPACE).startswith(
             ("msg", '"', "#|", "|")
         ):
             continue
         if not _LINE.fullmatch(stripped):
-            if stripped.count('"') % 2 == 1 or not stripped.endswith('"'):
-                raise CatalogError(path, number, "syntax error: unterminated string")
-            raise CatalogError(path, number, f"syntax error: unexpected {stripped[:30]!r}")
+            if _ESCAPED_LINE.fullmatch(stripped):
+                escaped.append(index)
+            else:
+                raise CatalogError(path, index + 1, _syntax_problem(stripped))
+    return escaped
+
+
+def _syntax_problem(stripped: str) -> str:
+    """What is wrong with a line that is neither a comment nor `keyword "string"`, and what
+    to do about it."""
+    prefix = _PREFIX.match(stripped)
+    assert prefix is not None  # every part is optional
+    rest = stripped[prefix.end() :]
+    if not rest.startswith('"'):
+        for char in stripped:
+            if not (char.isascii() and char.isprintable()) and char not in _SPACE:
+                return (
+                    f"unexpected {_describe(char)} outside the quotes: delete it, or move it"
+                    " inside the string"
+                )
+        return (
+            f"syntax error: unexpected {rest.split()[0][:30]!r}: a line is a # comment, a"
+            ' keyword (msgid, msgstr...) followed by a "string", or a "string" that continues'
+            " the one above"
+        )
+    first = re.match(_ANY_STRING, rest)
+    if first is None:
+        return (
+            'syntax error: unterminated string: end it with " on the same line (write \\n'
+            " for a line break inside the text)"
+        )
+    after = rest[first.end() :].strip(_SPACE)
+    if '"' in after:
+        column = len(stripped) - len(rest) + first.end()
+        return f'unescaped double quote (column {column}): write \\" for a quote inside a string'
+    char = after[0]
+    shown = repr(char) if char.isascii() and char.isprintable() else _describe(char)
+    return f"unexpected {shown} after the closing quote: delete it, or move it inside the string"
+
+
+def _line_endings(path: Path, text: str) -> str:
+    """CRLF becomes LF, as msgfmt accepts it. A CR without LF outside a string is refused:
+    gettext does not end a line there, so what an editor shows as the next lines would be
+    read as part of this one (a comment swallows them; a CR-only file is one line)."""
+    text = text.replace("\r\n", "\n")
+    if "\r" not in text:
+        return text
+    for number, line in enumerate(text.split("\n"), 1):
+        if "\r" not in line:
+            continue
+        stripped = line.strip(_SPACE)
+        strings = (
+            []
+            if _comment(stripped)
+            else [m.span() for m in re.finditer(r'"(?:[^"\\]|\\.)*"?', line, re.S)]
+        )
+        for cr in (m.start() for m in re.finditer("\r", line)):
+            inside = any(start < cr < end for start, end in strings)
+            if not inside and line[cr:].strip(_SPACE):
+                raise CatalogError(
+                    path,
+                    number,
+                    "carriage return without a line feed (old Mac line endings): gettext does"
+                    " not end the line there; save the file with LF (Unix) line endings",
+                )
+    return text
+
+
+def _decode_strings(path: Path, lines: list[str], indices: list[int]) -> bool:
+    """Rewrite each indexed line as one string in the escapes polib decodes, with gettext's
+    meaning: its strings joined, their escapes as bytes read as UTF-8 with the text around
+    them. The bytes of a character split over two lines stay lone surrogates until polib has
+    joined the lines (`_join_bytes`). Returns whether any such byte was left."""
+    lone: list[int] = []
+    for index in indices:
+        line = lines[index]
+        match = _ESCAPED_LINE.match(line, len(line) - len(line.lstrip(_SPACE)))
+        assert match is not None
+        data = bytearray()
+        for literal in re.finditer(_ANY_STRING, match[2]):
+            body = literal[0][1:-1]
+            column = match.start(2) + literal.start() + 2  # of the body's first character
+            position = 0
+            for escape in _ESCAPE.finditer(body):
+                data += body[position : escape.start()].encode()
+                position = escape.end()
+                data += _escape_byte(path, index + 1, body, escape, column + escape.start())
+            data += body[position:].encode()
+        value = data.decode("utf-8", "surrogateescape")
+        if _LONE_BYTE.search(value):
+            lone.append(index)
+        keyword = match[1].rstrip(_SPACE)
+        space = " " if keyword else ""
+        lines[index] = f'{line[: match.start(1)]}{keyword}{space}"{polib.escape(value)}"'
+    for index in lone:
+        _check_whole_string(path, lines, index)
+    return bool(lone)
+
+
+def _escape_byte(path: Path, number: int, body: str, escape: re.Match[str], column: int) -> bytes:
+    """The byte of one escape sequence, as gettext reads it; refuse what it refuses or cuts."""
+    octal, hexa, simple, _ = escape.groups()
+    if simple:
+        return bytes((_SIMPLE_ESCAPES[simple],))
+    if not (octal or hexa):
+        raise CatalogError(path, number, _escape_problem(body, escape, column))
+    byte = (int(octal, 8) if octal else int(hexa, 16)) & 0xFF
+    if byte == 0:
+        raise CatalogError(
+            path,
+            number,
+            f"{escape[0]} is a NUL character, where gettext ends the string (msgfmt drops the"
+            " rest of it): delete it",
+        )
+    return bytes((byte,))
+
+
+def _parts(line: str) -> tuple[str | None, str]:
+    """A line's keyword (None on a continuation line) and what follows it."""
+    stripped = line.strip(_SPACE)
+    prefix = _PREFIX.match(stripped)
+    assert prefix is not None  # every part is optional
+    return prefix[1], stripped[prefix.end() :]
+
+
+def _check_whole_string(path: Path, lines: list[str], index: int) -> None:
+    """Refuse a string whose escaped bytes make no UTF-8 even joined over its lines, on the
+    line gettext names: its entry's first msgstr line."""
+    first = index
+    while first > 0 and _parts(lines[first])[0] is None:
+        first -= 1
+    last = index
+    while (
+        last + 1 < len(lines)
+        and _parts(lines[last + 1])[0] is None
+        and _parts(lines[last + 1])[1].startswith('"')
+    ):
+        last += 1
+    value = "".join(polib.unescape(_parts(line)[1][1:-1]) for line in lines[first : last + 1])
+    try:
+        value.encode("utf-8", "surrogateescape").decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return
+    line = first
+    keyword = _parts(lines[first])[0] or ""
+    if keyword.startswith("msgstr"):  # back to the entry's first msgstr
+        for earlier in range(first - 1, -1, -1):
+            word, rest = _parts(lines[earlier])
+            if word is None and rest.startswith('"'):
+                continue
+            if not (word or "").startswith("msgstr"):
+                break
+            line = earlier
+    else:  # on to the entry's msgstr
+        for later in range(first + 1, len(lines)):
+            if (_parts(lines[later])[0] or "").startswith("msgstr"):
+                line = later
+                break
+    raise CatalogError(
+        path,
+        line + 1,
+        "escape sequences make bytes that are not UTF-8 (gettext: invalid multibyte"
+        " sequence): write the characters themselves",
+    )
+
+
+def _escape_problem(body: str, escape: re.Match[str], column: int) -> str:
+    sequence = escape[0]
+    advice = "write \\\\ for a backslash"
+    code = re.match(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8}))", body[escape.start() :])
+    if code:
+        number = int(code[1] or code[2], 16)
+        if number <= 0x10FFFF and not 0xD800 <= number <= 0xDFFF:
+            sequence, advice = code[0], f"write the character itself ({chr(number)})"
+    return f"invalid escape sequence {sequence} (column {column}), which gettext refuses: {advice}"
+
+
+_STRING_FIELDS = (
+    "msgctxt",
+    "msgid",
+    "msgid_plural",
+    "msgstr",
+    "previous_msgctxt",
+    "previous_msgid",
+    "previous_msgid_plural",
+)
+
+
+def _join_bytes(path: Path, catalog: polib.POFile, header: str | None) -> str | None:
+    """Decode the escaped bytes of characters split over several lines, now that each message
+    is whole; refuse bytes that still make no UTF-8 character (gettext refuses them too)."""
+
+    def join(value: str, line: int) -> str:
+        if not _LONE_BYTE.search(value):
+            return value
+        try:
+            return value.encode("utf-8", "surrogateescape").decode("utf-8")
+        except UnicodeDecodeError:
+            raise CatalogError(
+                path, line, "escape sequences make bytes that are not UTF-8: write the characters"
+            ) from None
+
+    for entry in catalog:  # obsolete entries included
+        line = max(entry.linenum, 1)
+        for name in _STRING_FIELDS:
+            value = getattr(entry, name)
+            if value:
+                setattr(entry, name, join(value, line))
+        for index, value in entry.msgstr_plural.items():
+            entry.msgstr_plural[index] = join(value, line)
+    return join(header, 1) if header else header
+
+
+def _metadata(header: str) -> dict[str, str]:
+    """polib's reading of the header fields, with lines that end at LF only."""
+    metadata: dict[str, str] = {}
+    key = None
+    lines = header.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    for line in lines:
+        if ":" in line:
+            key, value = line.split(":", 1)
+            metadata[key] = value.strip(_SPACE + "\n")
+        elif key is not None:
+            metadata[key] += "\n" + line.strip(_SPACE)
+    return metadata
 
 
 def _syntax_line(message: str) -> int:
@@ -324,8 +610,30 @@ def _syntax_line(message: str) -> int:
     return int(match[1]) if match else 1
 
 
-def parse_po(path: Path, text: str | None = None) -> polib.POFile:
-    """Read a catalog; any problem raises `CatalogError` with the file and line."""
+def _order_problem(lines: list[str], number: int) -> tuple[int, str]:
+    """The line and message for a keyword polib found out of order on line `number`."""
+    word = _parts(lines[number - 1])[0] if 0 < number <= len(lines) else None
+    if word in ("msgid", "msgctxt"):  # the entry before has no msgstr: gettext names its msgid
+        for index in range(number - 2, -1, -1):
+            before = _parts(lines[index])[0]
+            if before in ("msgid", "msgid_plural"):
+                if before == "msgid":
+                    return index + 1, 'msgid without msgstr: add msgstr "" after it'
+                continue
+            if before is not None:
+                break
+    return number, (
+        f"syntax error: {word or 'this line'} is out of place: an entry is its comments, then"
+        " [msgctxt], msgid, [msgid_plural], and msgstr (or msgstr[0], msgstr[1]...)"
+    )
+
+
+def parse_po(path: Path, text: str | None = None, *, strip_bom: bool = False) -> polib.POFile:
+    """Read a catalog; any problem raises `CatalogError` with the file and line.
+
+    A UTF-8 byte order mark is refused, as gettext refuses it, unless `strip_bom` (`pipeline
+    fmt`, which removes it).
+    """
     try:
         size = path.stat().st_size if text is None else len(text)
         if size > MAX_CATALOG_BYTES:
@@ -338,6 +646,15 @@ def parse_po(path: Path, text: str | None = None) -> polib.POFile:
         raw = path.read_bytes() if text is None else text.encode("utf-8")
     except OSError as exc:
         raise CatalogError(path, 1, f"cannot read: {exc.strerror}") from None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        if not strip_bom:
+            raise CatalogError(
+                path,
+                1,
+                "the file starts with a UTF-8 byte order mark (BOM), which gettext refuses:"
+                f" run 'pipeline fmt {display_path(path)}' to remove it",
+            )
+        raw = raw[3:]
     if not raw.strip():
         raise CatalogError(path, 1, "empty catalog (no header entry)")
     conflict = _CONFLICT.search(raw.decode("utf-8", "replace"))
@@ -349,23 +666,46 @@ def parse_po(path: Path, text: str | None = None) -> polib.POFile:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise CatalogError(path, line, "invalid UTF-8 (catalogs must be UTF-8)") from None
+    if "\r" in decoded:
+        decoded = _line_endings(path, decoded)
+    if "\0" in decoded:
+        line = decoded.count("\n", 0, decoded.index("\0")) + 1
+        raise CatalogError(
+            path, line, "NUL character (byte 0), where gettext ends the string: delete it"
+        )
     charset = re.search(r'"Content-Type:[^"]*charset=([^\\"]*)', decoded)
     if not charset:
         raise CatalogError(path, 1, "header does not declare a charset (Content-Type)")
     if charset[1].strip().lower() not in ("utf-8", "utf8"):
         line = decoded[: charset.start()].count("\n") + 1
         raise CatalogError(path, line, f"charset {charset[1]!r} is not UTF-8")
-    _check_syntax(path, decoded)
+    escaped = _check_syntax(path, decoded)
+    lone_bytes = False
+    if escaped:
+        lines = decoded.split("\n")
+        lone_bytes = _decode_strings(path, lines, escaped)
+        decoded = "\n".join(lines)
+    odd_header = lone_bytes or any(char in decoded for char in _PYTHON_LINE_BREAKS)
     try:
-        catalog = polib.pofile(decoded, wrapwidth=PAGE_WIDTH)
+        catalog = polib.pofile(
+            _Lines(decoded), wrapwidth=PAGE_WIDTH, klass=_KeepHeader if odd_header else None
+        )
     except (OSError, ValueError) as exc:
         message = str(exc)
         line = _syntax_line(message)
         if "duplicate" in message.lower() or "already exists" in message.lower():
             message = "duplicate message definition"
+        elif "syntax error in po file" in message.lower():
+            line, message = _order_problem(decoded.split("\n"), line)
         else:
             message = re.sub(r"\s*\(line \d+\)", "", message).strip().lower() or "syntax error"
         raise CatalogError(path, line, message) from None
+    if odd_header:
+        header = catalog.header_msgstr
+        if lone_bytes:
+            header = _join_bytes(path, catalog, header)
+        if header is not None:
+            catalog.metadata = _metadata(header)
     seen: set[tuple[str | None, str, bool]] = set()
     for entry in catalog:
         key = (entry.msgctxt, entry.msgid, entry.obsolete)

@@ -157,7 +157,7 @@ def update(
             else:
                 catalog = new_po(template, lang, domain)
             text = generate_po(catalog)
-            changed = not path.exists() or path.read_text("utf-8") != text
+            changed = not path.exists() or path.read_bytes() != text.encode("utf-8")
             if changed and not check:
                 write_po(path, catalog)
             changes.append(FileChange(path, changed))

@@ -121,6 +121,46 @@ def test_a_second_process_is_refused_while_one_works(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize("command", ["fmt", "merge"])
+def test_fmt_and_merge_into_a_project_wait_for_no_one(tmp_path: Path, command: str) -> None:
+    """fmt and merge -o writing into a project take its lock like every other writer; the
+    catalog is left as it was."""
+    project = copy_project(tmp_path / "p")
+    po = project / "locales" / "es" / "LC_MESSAGES" / f"{SLUG}.po"
+    po.write_text(po.read_text("utf-8").replace("\n\n", "\n\n\n", 3), "utf-8")
+    before = po.read_bytes()
+    args = {
+        "fmt": ["fmt", str(po)],
+        "merge": ["merge", str(po), str(project / "locales" / f"{SLUG}.pot"), "-o", str(po)],
+    }[command]
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    with open(project / ".pipeline.lock", "a+") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        result = run_cli(*args, cwd=elsewhere, check=False)
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"{project / '.pipeline.lock'}:1: another pipeline process is working on this project\n"
+    )
+    assert po.read_bytes() == before
+    run_cli(*args, cwd=elsewhere)
+    assert po.read_bytes() != before
+
+
+def test_fmt_and_merge_outside_a_project_take_no_lock(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    loose = tmp_path / "loose"
+    loose.mkdir()
+    po = loose / "x.po"
+    po.write_bytes((project / "locales" / "es" / "LC_MESSAGES" / f"{SLUG}.po").read_bytes() + b"\n")
+    pot = project / "locales" / f"{SLUG}.pot"
+    with open(project / ".pipeline.lock", "a+") as handle:  # the project is busy: no matter
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        run_cli("fmt", str(po), cwd=loose)
+        run_cli("merge", str(po), str(pot), "-o", str(loose / "y.po"), cwd=loose)
+    assert sorted(p.name for p in loose.iterdir()) == ["x.po", "y.po"]
+
+
 def test_a_pathological_document_is_killed_and_the_rest_builds(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "p")
     config = project / "pyproject.toml"
