@@ -24,6 +24,7 @@ import polib
 
 from pipeline.config import Config
 from pipeline.errors import display_path
+from pipeline.glossary import Glossary, glossary_for
 from pipeline.locales import invalid_reason, locale_info
 from pipeline.po import parse_po
 from pipeline.segments import TAG_RE
@@ -42,6 +43,7 @@ CHECKS = (
     "repeated-word",
     "untranslated-copy",
     "consistency",
+    "glossary",
     "untranslated",
     "fuzzy",
 )
@@ -728,6 +730,7 @@ def check_catalog(
     *,
     text: str | None = None,
     source_language: str | None = None,
+    glossary: Glossary | None = None,
 ) -> tuple[list[Finding], int]:
     """Findings for one catalog (every check but `consistency`) and how many were silenced.
 
@@ -755,6 +758,8 @@ def check_catalog(
             first.setdefault(state, entry.linenum)
             continue
         _check_entry(sink, entry, lang, plural, source_language)
+        if glossary is not None:
+            _check_glossary(sink, entry, glossary, plural)
     if counts[UNTRANSLATED]:
         n = counts[UNTRANSLATED]
         sink.add(
@@ -791,6 +796,22 @@ def _check_entry(
         problems = [f"{form.label}{p}" for form in _forms(entry, plural) for p in function(form)]
         if problems:
             sink.add(entry, entry.linenum, check, severity, "; ".join(problems))
+
+
+def _check_glossary(
+    sink: _Sink, entry: polib.POEntry, glossary: Glossary, plural: _Plural | None
+) -> None:
+    """A warning for each glossary term of the source whose rendering a form lacks."""
+    problems = []
+    for form in _forms(entry, plural):
+        for term in glossary.missing(form.sources[0], form.text):
+            shown = " | ".join(term.targets)
+            problems.append(
+                f"{form.label}{term.source!r} should be translated as {shown!r}"
+                f" ({glossary.path.name}:{term.line})"
+            )
+    if problems:
+        sink.add(entry, entry.linenum, "glossary", WARNING, "; ".join(problems))
 
 
 # ---------------------------------------------------------------------------
@@ -838,13 +859,14 @@ def check_language(
     lang: str,
     catalogs: Sequence[tuple[Path, polib.POFile]],
     source_language: str | None = None,
+    glossary: Glossary | None = None,
 ) -> tuple[list[Finding], int]:
     """Every check over the catalogs of one language (per file, then `consistency`)."""
     findings: list[Finding] = []
     silenced = 0
     for path, catalog in catalogs:
         found, quiet = check_catalog(
-            path, catalog, lang, path.stem, source_language=source_language
+            path, catalog, lang, path.stem, source_language=source_language, glossary=glossary
         )
         findings.extend(found)
         silenced += quiet
@@ -868,7 +890,8 @@ def run_checks(config: Config, langs: list[str] | None = None) -> CheckReport:
     for lang in chosen_languages(config, langs):
         folder = config.locales_dir / lang / "LC_MESSAGES"
         catalogs = [(path, parse_po(path)) for path in sorted(folder.glob("*.po"))]
-        found, quiet = check_language(lang, catalogs, config.source_language)
+        glossary = glossary_for(config.locales_dir, lang)
+        found, quiet = check_language(lang, catalogs, config.source_language, glossary)
         findings.extend(found)
         silenced += quiet
         files += len(catalogs)
