@@ -62,17 +62,17 @@ def test_a_glyph_no_font_has_fails_the_build_at_its_catalog_line(tmp_path: Path)
 
 def test_init_then_build_a_new_language(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "p")
-    result = run_cli("init", "pt_BR", cwd=project)
-    assert "created locales/pt_BR/LC_MESSAGES/stem-cell-therapy-ms.po" in result.stdout
-    assert 'add "pt_BR" to [tool.pipeline] languages' in result.stdout
-    again = run_cli("init", "pt_BR", cwd=project)
+    result = run_cli("init", "de", cwd=project)
+    assert "created locales/de/LC_MESSAGES/stem-cell-therapy-ms.po" in result.stdout
+    assert 'add "de" to [tool.pipeline] languages' in result.stdout
+    again = run_cli("init", "de", cwd=project)
     assert "created" not in again.stdout
-    build = run_cli("build", "--lang", "pt_BR", cwd=project)
+    build = run_cli("build", "--lang", "de", cwd=project)
     assert (
-        "not published: output/pt_BR/stem-cell-therapy-ms.pdf:"
+        "not published: output/de/stem-cell-therapy-ms.pdf:"
         " 0% translated, below the threshold of 80%"
     ) in build.stdout
-    assert not (project / "output" / "pt_BR").exists()
+    assert not (project / "output" / "de").exists()
 
 
 def test_check_finds_a_changed_dose_and_strict_counts_warnings(tmp_path: Path) -> None:
