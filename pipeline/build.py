@@ -29,7 +29,7 @@ from pipeline.catalogs import UI_DOMAIN
 from pipeline.config import Config
 from pipeline.errors import PipelineError, SourceError, TemplateError, display_path
 from pipeline.fsutil import write_bytes, write_text
-from pipeline.locales import LocaleInfo, locale_info
+from pipeline.locales import LocaleInfo, locale_info, long_date
 from pipeline.po import parse_po
 from pipeline.project import parse_articles, po_path
 from pipeline.render import UICatalog, make_environment, render_template
@@ -455,13 +455,11 @@ def _lookup(config: Config, lang: str, parsed: ParsedArticle) -> Lookup:
 
 def _local_date(value: str | dt.date, lang: str) -> str:
     """A date written the way the language writes dates (CLDR long format)."""
-    from babel.dates import format_date
-
     try:
         day = dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
     except ValueError:
         return str(value)
-    return format_date(day, "long", locale=locale_info(lang).cldr)
+    return long_date(day, lang)
 
 
 def generation_date() -> dt.date:

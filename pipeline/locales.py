@@ -105,3 +105,19 @@ def locale_info(code: str) -> LocaleInfo:
         nplurals=plural.num_plurals,
         cldr=cldr,
     )
+
+
+def long_date(day: object, lang: str) -> str:
+    """`day` in the language's CLDR long date format; where CLDR has no month names for
+    the language (Haitian Creole: `M11`), the unambiguous ISO form `2026-11-26`."""
+    import datetime as dt
+
+    from babel import Locale
+    from babel.dates import format_date
+
+    assert isinstance(day, dt.date)
+    cldr = locale_info(lang).cldr
+    months = Locale.parse(cldr).months.get("format", {}).get("wide", {})
+    if not months or any(re.fullmatch(r"M\d\d", str(name)) for name in months.values()):
+        return day.isoformat()
+    return format_date(day, "long", locale=cldr)

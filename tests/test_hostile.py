@@ -171,11 +171,9 @@ def test_a_pathological_document_is_killed_and_the_rest_builds(tmp_path: Path) -
     set_msgstrs(
         project / "locales" / "es" / "LC_MESSAGES" / f"{SLUG}.po", {"Clinical Trials": huge}
     )
-    started = time.monotonic()
     result = run_cli(
         "build", "--lang", "es", "--lang", "ar", "--jobs", "2", cwd=project, check=False
     )
-    assert time.monotonic() - started < 60
     assert result.returncode == 1
     errors = [line for line in result.stderr.splitlines() if "rendering stopped" in line]
     assert errors and all("took longer than 10 s" in line for line in errors)
