@@ -65,7 +65,7 @@ def read_article(path: Path) -> Article:
         raise SourceError(path, line, "file is not valid UTF-8") from None
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
-        raise SourceError(path, 1, "missing front matter (the file must start with '---')")
+        return _article_without_front_matter(path, lines)
     try:
         end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
     except StopIteration:
@@ -124,6 +124,11 @@ def read_article(path: Path) -> Article:
             fl.get("slug", 1),
             f"the name {slug!r} is reserved by the pipeline: rename the file",
         )
+    body, body_line = lines[end + 1 :], end + 2
+    heading = _leading_title(body)
+    if heading is not None and heading[1] == values["title"]:
+        # The usual Markdown habit: the title repeated as a leading `# Title`.
+        body, body_line = body[heading[0] + 1 :], body_line + heading[0] + 1
     return Article(
         path=path,
         slug=slug,
@@ -134,9 +139,56 @@ def read_article(path: Path) -> Article:
         disclaimer=values.get("disclaimer", ""),
         date=values.get("date", ""),
         updated=values.get("updated", ""),
-        body="\n".join(lines[end + 1 :]),
-        body_line=end + 2,
+        body="\n".join(body),
+        body_line=body_line,
         field_lines=field_lines,
+    )
+
+
+_ATX_TITLE = re.compile(r" {0,3}#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*")
+
+
+def _leading_title(lines: list[str]) -> tuple[int, str] | None:
+    """(index, text) of a `# Title` line that comes before any other text, if there is one."""
+    for index, line in enumerate(lines):
+        if not line.strip():
+            continue
+        match = _ATX_TITLE.fullmatch(line)
+        return (index, " ".join(match[1].split())) if match else None
+    return None
+
+
+def _article_without_front_matter(path: Path, lines: list[str]) -> Article:
+    """An article with no front matter whose first line is its `# Title`."""
+    heading = _leading_title(lines)
+    if heading is None:
+        raise SourceError(
+            path,
+            1,
+            "missing front matter: start the file with a '# Title' line or with '---' front"
+            " matter (title, summary...)",
+        )
+    slug = path.stem
+    if not _SLUG.fullmatch(slug):
+        raise SourceError(path, 1, f"invalid file name {slug!r} (use a-z, 0-9 and '-')")
+    if slug in RESERVED_SLUGS:
+        raise SourceError(
+            path, 1, f"the name {slug!r} is reserved by the pipeline: rename the file"
+        )
+    index, title = heading
+    return Article(
+        path=path,
+        slug=slug,
+        lang="",
+        title=title,
+        summary="",
+        keywords="",
+        disclaimer="",
+        date="",
+        updated="",
+        body="\n".join(lines[index + 1 :]),
+        body_line=index + 2,
+        field_lines=(("title", index + 1),),
     )
 
 
