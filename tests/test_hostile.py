@@ -14,17 +14,19 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import copy_project, pdftotext, run_cli, set_msgstrs, squash
-from pipeline.checks import addresses
+from conftest import SLUG, copy_project, pdftotext, run_cli, set_msgstrs, squash
 from pipeline.po import parse_po
 
-SLUG = "stem-cell-therapy-ms"
 SMUGGLED = {
     "What is Multiple Sclerosis?": '<link rel="stylesheet" href="http://169.254.169.254/x.css">',
     "Autoimmune Disease": "<style>@import url(file:///etc/passwd);</style>",
     "Symptoms and Progression": '<a href="data:text/html,<script>alert(1)</script>">x</a>',
     "Types of Stem Cells": "<div style=\"background:url('http://169.254.169.254/')\">y</div>",
 }
+SHOWN_AS_TEXT = {"Autoimmune Disease"}
+"""The one smuggled value with no web address and no number the source lacks: harmless once
+escaped, so it is printed as typed. Each other one has an address or a number (169, 1) that
+is not in the source: the entry is invalid and the source text is printed instead."""
 
 
 def test_smuggled_markup_stays_text_and_nothing_is_fetched(tmp_path: Path) -> None:
@@ -47,12 +49,12 @@ def test_smuggled_markup_stays_text_and_nothing_is_fetched(tmp_path: Path) -> No
         assert needle not in html
     text = squash(pdftotext(project / "output" / "es" / f"{SLUG}.pdf"))
     for msgid, value in SMUGGLED.items():
-        if addresses(value) or any(c.isdigit() for c in value):
-            # An address or a number the source does not have: never printed.
-            assert squash(value) not in text and msgid in text
-            assert "invalid translation: " in result.stderr
-        else:
+        if msgid in SHOWN_AS_TEXT:
             assert squash(value) in text
+        else:
+            assert squash(value) not in text and msgid in text
+    invalid = [line for line in result.stderr.splitlines() if "invalid translation: " in line]
+    assert len(invalid) == len(SMUGGLED) - len(SHOWN_AS_TEXT), invalid
     assert "root:x:0:0" not in text
 
 
