@@ -173,11 +173,11 @@ def test_a_pathological_document_is_killed_and_the_rest_builds(tmp_path: Path) -
     set_msgstrs(
         project / "locales" / "es" / "LC_MESSAGES" / f"{SLUG}.po", {"Clinical Trials": huge}
     )
-    started = time.monotonic()
+    # No wall-clock assertion (the machine may be busy): the message says the render was
+    # stopped at its limit, and run_cli's own timeout catches a hang.
     result = run_cli(
         "build", "--lang", "es", "--lang", "ar", "--jobs", "2", cwd=project, check=False
     )
-    assert time.monotonic() - started < 60
     assert result.returncode == 1
     errors = [line for line in result.stderr.splitlines() if "rendering stopped" in line]
     assert errors and all("took longer than 10 s" in line for line in errors)
@@ -193,11 +193,11 @@ def test_a_huge_catalog_is_refused_quickly(tmp_path: Path) -> None:
         for block in range(0, 2_100_000, 1000):
             handle.write("".join(chunk.format(block + i) for i in range(1000)))
     assert po.stat().st_size > 50_000_000
-    started = time.monotonic()
     result = run_cli("build", "--lang", "es", cwd=project, check=False)
-    assert time.monotonic() - started < 30
     assert result.returncode == 1
+    # Refused on its size, before parsing (line 1), with nothing built: no timing needed.
     assert result.stderr.startswith(f"locales/es/LC_MESSAGES/{SLUG}.po:1: catalog is too large (")
+    assert "built" not in result.stdout
 
 
 def test_huge_raster_images_are_refused_before_decoding(tmp_path: Path) -> None:

@@ -30,7 +30,7 @@ def test_pseudo_text_keeps_tags_and_placeholders() -> None:
     assert "\u202e" in mirrored and "\u202c" in mirrored
 
 
-def test_pseudo_locales_build_with_the_samehtml_structure(tmp_path: Path) -> None:
+def test_pseudo_locales_build_with_the_same_structure(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "p")
     result = run_cli("pseudo", cwd=project)
     assert "wrote locales/en_XA/LC_MESSAGES/ui.po" in result.stdout
