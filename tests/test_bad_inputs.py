@@ -6,9 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from test_catalogs import make_project
 
-from conftest import run_cli
+from conftest import make_project, run_cli
 
 CASES = sorted(p for p in (Path(__file__).parent / "bad_inputs").iterdir() if p.is_dir())
 

@@ -7,9 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_project, run_cli
-
-SLUG = "stem-cell-therapy-ms"
+from conftest import SLUG, copy_project, run_cli
 
 
 def _report(project: Path, name: str = "report.json") -> dict[str, list[dict[str, object]]]:

@@ -3,72 +3,14 @@
 from __future__ import annotations
 
 import subprocess
-import textwrap
 from pathlib import Path
 
 import polib
 import pytest
 
-from conftest import ROOT, copy_project, run_cli
+from conftest import ARTICLE, ROOT, copy_project, make_project, msgfmt_check, run_cli
 
-ARTICLE = """\
----
-title: Test article
-summary: A short summary.
-slug: demo
-lang: en
----
-
-## First section
-
-Ask [your neurologist](https://example.org/neuro "Neurology") about **HSCT**,
-the *transplant* with `code`.
-
-![A drawing of cells](images/cells.svg)
-
-- One item
-- Two items
-
-### Sub section
-
-| Drug | Dose |
-| ---- | ---- |
-| A    | 2 mg |
-
-Ask [your neurologist](https://example.org/other) about **HSCT**, the *transplant*
-with `code`.
-"""
-
-
-def make_project(root: Path, article: str = ARTICLE) -> Path:
-    (root / "source" / "images").mkdir(parents=True)
-    (root / "source" / "demo.md").write_text(article, "utf-8")
-    (root / "source" / "images" / "cells.svg").write_text(
-        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle cx="5" cy="5" r="4"/></svg>'
-    )
-    (root / "templates").mkdir()
-    for template in (ROOT / "templates").iterdir():
-        if template.suffix in (".html", ".css"):
-            (root / "templates" / template.name).write_text(template.read_text("utf-8"))
-    (root / "pyproject.toml").write_text(
-        textwrap.dedent("""\
-        [tool.pipeline]
-        source_language = "en"
-        languages = ["es"]
-        [tool.pipeline.clinic]
-        name = "Test Clinic"
-        """)
-    )
-    return root
-
-
-def msgfmt_check(path: Path) -> None:
-    result = subprocess.run(
-        ["msgfmt", "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True
-    )
-    assert result.returncode == 0, result.stderr
-    noise = [line for line in result.stderr.splitlines() if "initial default value" not in line]
-    assert not noise or path.suffix == ".pot", noise
+__all__ = ["ARTICLE", "make_project", "msgfmt_check"]  # their old home: other tests import them
 
 
 def test_segments_become_tagged_msgids(tmp_path: Path) -> None:

@@ -319,10 +319,17 @@ def test_json_output_parses(project: Path, monkeypatch: pytest.MonkeyPatch) -> N
     data = json.loads(to_json(run_checks(load_config(project), ["es"])))
     assert set(data) == {"findings", "silenced", "files"}
     assert data["silenced"] == 1 and data["files"] == 2
+    # A finding names the first line of its entry (its first comment), found here by
+    # reading the file: the line after the blank line that ends the previous entry.
+    lines = (project / "locales" / "es" / "LC_MESSAGES" / "ui.po").read_text("utf-8").splitlines()
+    msgid = lines.index('msgid "Languages"')
+    assert lines[msgid + 1] == 'msgstr "Idiomas idiomas"'
+    line = max(n for n in range(msgid) if not lines[n]) + 2
+    assert lines[line - 1].startswith("#") and line < msgid + 1
     assert data["findings"] == [
         {
             "path": "locales/es/LC_MESSAGES/ui.po",
-            "line": data["findings"][0]["line"],
+            "line": line,
             "check": "repeated-word",
             "severity": "warning",
             "message": "word 'idiomas' is repeated",

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_project, run_cli
+from conftest import copy_project, new_language, run_cli
 
 COMMANDS = ["extract", "init", "update", "build"]
 
@@ -62,17 +62,18 @@ def test_a_glyph_no_font_has_fails_the_build_at_its_catalog_line(tmp_path: Path)
 
 def test_init_then_build_a_new_language(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "p")
-    result = run_cli("init", "de", cwd=project)
-    assert "created locales/de/LC_MESSAGES/stem-cell-therapy-ms.po" in result.stdout
-    assert 'add "de" to [tool.pipeline] languages' in result.stdout
-    again = run_cli("init", "de", cwd=project)
+    lang = new_language(project)
+    result = run_cli("init", lang, cwd=project)
+    assert f"created locales/{lang}/LC_MESSAGES/stem-cell-therapy-ms.po" in result.stdout
+    assert f'add "{lang}" to [tool.pipeline] languages' in result.stdout
+    again = run_cli("init", lang, cwd=project)
     assert "created" not in again.stdout
-    build = run_cli("build", "--lang", "de", cwd=project)
+    build = run_cli("build", "--lang", lang, cwd=project)
     assert (
-        "not published: output/de/stem-cell-therapy-ms.pdf:"
+        f"not published: output/{lang}/stem-cell-therapy-ms.pdf:"
         " 0% translated, below the threshold of 80%"
     ) in build.stdout
-    assert not (project / "output" / "de").exists()
+    assert not (project / "output" / lang).exists()
 
 
 def test_check_finds_a_changed_dose_and_strict_counts_warnings(tmp_path: Path) -> None:
@@ -95,9 +96,10 @@ def test_check_finds_a_changed_dose_and_strict_counts_warnings(tmp_path: Path) -
     assert {f["check"] for f in data["findings"]} >= {"placeholders", "numbers"}
 
     project2 = copy_project(tmp_path / "q")
-    run_cli("init", "de", cwd=project2)
-    assert run_cli("check", "--lang", "de", cwd=project2).returncode == 0
-    strict = run_cli("check", "--lang", "de", "--strict", cwd=project2, check=False)
+    lang = new_language(project2)
+    assert "created" in run_cli("init", lang, cwd=project2).stdout
+    assert run_cli("check", "--lang", lang, cwd=project2).returncode == 0
+    strict = run_cli("check", "--lang", lang, "--strict", cwd=project2, check=False)
     assert strict.returncode == 1
     assert "untranslated" in strict.stderr
 

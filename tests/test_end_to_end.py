@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 import unicodedata
 from pathlib import Path
 
@@ -12,9 +11,8 @@ import polib
 import pytest
 from pypdf import PdfReader
 
-from conftest import ROOT, bare, pdftotext, squash
+from conftest import ROOT, SLUG, assert_fonts_embedded, bare, pdffonts, pdftotext, squash
 
-SLUG = "stem-cell-therapy-ms"
 LANGS = ("es", "ar", "zh_Hans", "ru")
 
 
@@ -65,22 +63,12 @@ def test_arabic_page_is_right_to_left(built_project: Path) -> None:
 
 @pytest.mark.parametrize("lang", ("en", *LANGS))
 def test_every_font_is_embedded(built_project: Path, lang: str) -> None:
-    pdf = built_project / "output" / lang / f"{SLUG}.pdf"
-    lines = subprocess.run(
-        ["pdffonts", str(pdf)], capture_output=True, text=True, check=True
-    ).stdout.splitlines()[2:]
-    assert lines, "no fonts listed"
-    for line in lines:
-        # columns: name type encoding emb sub uni object ID
-        assert re.search(r"\syes\s+yes\s+yes\s+\d+\s+\d+\s*$", line), line
+    assert_fonts_embedded(built_project / "output" / lang / f"{SLUG}.pdf")
 
 
 def test_script_fonts_are_the_right_ones(built_project: Path) -> None:
     def fonts(lang: str) -> str:
-        pdf = built_project / "output" / lang / f"{SLUG}.pdf"
-        return subprocess.run(
-            ["pdffonts", str(pdf)], capture_output=True, text=True, check=True
-        ).stdout
+        return pdffonts(built_project / "output" / lang / f"{SLUG}.pdf")
 
     assert "NotoNaskhArabic" in fonts("ar").replace("-", "")
     assert "NotoSansCJKSC" in fonts("zh_Hans").replace("-", "")

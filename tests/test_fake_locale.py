@@ -5,11 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from conftest import copy_project, pdftotext, run_cli, squash
+from conftest import SLUG, copy_project, new_language, pdftotext, run_cli, squash
 from pipeline.checks import ADDRESS
 from pipeline.segments import TAG_RE
-
-SLUG = "stem-cell-therapy-ms"
 
 
 def shout(text: str) -> str:
@@ -25,19 +23,20 @@ def test_upper_cased_locale_builds_and_shows(tmp_path: Path) -> None:
     from pipeline.po import parse_po, write_po
 
     project = copy_project(tmp_path / "p")
-    run_cli("init", "de", cwd=project)
+    lang = new_language(project)
+    run_cli("init", lang, cwd=project)
     for domain in (SLUG, "ui"):
-        path = project / "locales" / "de" / "LC_MESSAGES" / f"{domain}.po"
+        path = project / "locales" / lang / "LC_MESSAGES" / f"{domain}.po"
         catalog = parse_po(path)
         for entry in catalog:
             entry.msgstr = shout(entry.msgid)
         write_po(path, catalog)
-    result = run_cli("build", "--lang", "de", cwd=project)
+    result = run_cli("build", "--lang", lang, cwd=project)
     assert "draft" not in result.stdout
-    text = squash(pdftotext(project / "output" / "de" / f"{SLUG}.pdf"))
+    text = squash(pdftotext(project / "output" / lang / f"{SLUG}.pdf"))
     assert "WHAT IS MULTIPLE SCLEROSIS?" in text
     assert "STEM CELL THERAPY IS NOT A CURE" in text
     assert re.search(r"PAGE 1 OF \d+", text)
-    html = (project / "output" / "de" / f"{SLUG}.html").read_text("utf-8")
-    assert '<html lang="de" dir="ltr">' in html
+    html = (project / "output" / lang / f"{SLUG}.html").read_text("utf-8")
+    assert f'<html lang="{lang}" dir="ltr">' in html
     assert "<strong>NOT A CURE</strong>" in html

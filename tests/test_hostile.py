@@ -14,17 +14,19 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import copy_project, pdftotext, run_cli, set_msgstrs, squash
-from pipeline.checks import addresses
+from conftest import SLUG, copy_project, pdftotext, run_cli, set_msgstrs, squash
 from pipeline.po import parse_po
 
-SLUG = "stem-cell-therapy-ms"
 SMUGGLED = {
     "What is Multiple Sclerosis?": '<link rel="stylesheet" href="http://169.254.169.254/x.css">',
     "Autoimmune Disease": "<style>@import url(file:///etc/passwd);</style>",
     "Symptoms and Progression": '<a href="data:text/html,<script>alert(1)</script>">x</a>',
     "Types of Stem Cells": "<div style=\"background:url('http://169.254.169.254/')\">y</div>",
 }
+SHOWN_AS_TEXT = {"Autoimmune Disease"}
+"""The one smuggled value with no web address and no number the source lacks: harmless once
+escaped, so it is printed as typed. Each other one has an address or a number (169, 1) that
+is not in the source: the entry is invalid and the source text is printed instead."""
 
 
 def test_smuggled_markup_stays_text_and_nothing_is_fetched(tmp_path: Path) -> None:
@@ -47,12 +49,12 @@ def test_smuggled_markup_stays_text_and_nothing_is_fetched(tmp_path: Path) -> No
         assert needle not in html
     text = squash(pdftotext(project / "output" / "es" / f"{SLUG}.pdf"))
     for msgid, value in SMUGGLED.items():
-        if addresses(value) or any(c.isdigit() for c in value):
-            # An address or a number the source does not have: never printed.
-            assert squash(value) not in text and msgid in text
-            assert "invalid translation: " in result.stderr
-        else:
+        if msgid in SHOWN_AS_TEXT:
             assert squash(value) in text
+        else:
+            assert squash(value) not in text and msgid in text
+    invalid = [line for line in result.stderr.splitlines() if "invalid translation: " in line]
+    assert len(invalid) == len(SMUGGLED) - len(SHOWN_AS_TEXT), invalid
     assert "root:x:0:0" not in text
 
 
@@ -171,6 +173,8 @@ def test_a_pathological_document_is_killed_and_the_rest_builds(tmp_path: Path) -
     set_msgstrs(
         project / "locales" / "es" / "LC_MESSAGES" / f"{SLUG}.po", {"Clinical Trials": huge}
     )
+    # No wall-clock assertion (the machine may be busy): the message says the render was
+    # stopped at its limit, and run_cli's own timeout catches a hang.
     result = run_cli(
         "build", "--lang", "es", "--lang", "ar", "--jobs", "2", cwd=project, check=False
     )
@@ -189,11 +193,11 @@ def test_a_huge_catalog_is_refused_quickly(tmp_path: Path) -> None:
         for block in range(0, 2_100_000, 1000):
             handle.write("".join(chunk.format(block + i) for i in range(1000)))
     assert po.stat().st_size > 50_000_000
-    started = time.monotonic()
     result = run_cli("build", "--lang", "es", cwd=project, check=False)
-    assert time.monotonic() - started < 30
     assert result.returncode == 1
+    # Refused on its size, before parsing (line 1), with nothing built: no timing needed.
     assert result.stderr.startswith(f"locales/es/LC_MESSAGES/{SLUG}.po:1: catalog is too large (")
+    assert "built" not in result.stdout
 
 
 def test_huge_raster_images_are_refused_before_decoding(tmp_path: Path) -> None:

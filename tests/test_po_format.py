@@ -3,48 +3,43 @@
 from __future__ import annotations
 
 import random
-import subprocess
 import unicodedata
 from pathlib import Path
 
 import pytest
 
-from conftest import CORPORA, ROOT
+from conftest import DATA, ROOT, msgcat
 from pipeline import wrap
 from pipeline.errors import CatalogError
 from pipeline.po import format_string, generate_po, parse_po
 
-FRENCH = CORPORA / "python-docs-fr"
-# Every file of the corpus: its round trip matches msgcat exactly.
+FRENCH = DATA / "python-docs-fr"
+# Real catalogs written by gettext's tools (fuzzy and obsolete entries, reST markup, long
+# URLs, French spacing): each one's round trip matches msgcat exactly.
 MATCHING = [
     "faq-general.po",
-    "howto-logging.po",
-    "library-os.po",
-    "library-re.po",
-    "library-stdtypes.po",
     "tutorial-appetite.po",
     "tutorial-controlflow.po",
     "tutorial-introduction.po",
-    "3.12/howto-logging.po",
-    "3.12/library-os.po",
     "3.12/library-re.po",
-    "3.12/library-stdtypes.po",
-    "3.13-templates/howto-logging.pot",
-    "3.13-templates/library-os.pot",
     "3.13-templates/library-re.pot",
-    "3.13-templates/library-stdtypes.pot",
 ]
 
 
-def msgcat(path: Path) -> str:
-    return subprocess.run(["msgcat", str(path)], capture_output=True, text=True, check=True).stdout
+def test_the_corpus_slice_is_complete() -> None:
+    """Every file of the slice is tested, and the slice has what makes the test worth it."""
+    assert sorted(str(p.relative_to(FRENCH)) for p in FRENCH.rglob("*.po*")) == sorted(MATCHING)
+    text = "".join((FRENCH / name).read_text("utf-8") for name in MATCHING)
+    for feature in ("#, fuzzy", "#~ msgid", "\u00a0", "https://"):
+        assert feature in text, feature
 
 
-@pytest.mark.skipif(not FRENCH.is_dir(), reason="shared corpora not present")
 @pytest.mark.parametrize("name", MATCHING)
 def test_corpus_round_trip_matches_msgcat(name: str) -> None:
     path = FRENCH / name
-    assert generate_po(parse_po(path)) == msgcat(path)
+    expected = msgcat(path)
+    assert expected.count("\nmsgid ") > 10
+    assert generate_po(parse_po(path)) == expected
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "locales").rglob("*.po*")), ids=str)
@@ -62,12 +57,22 @@ def test_wrapping_golden() -> None:
         '"word word word word word word word word word word word word word word word "',
         '"word word word word word"',
     ]
+    # Ideographs are two columns wide and a line may break between any two of them
+    # (UAX #14), but not before "，" or "。": the lines GNU msgcat 0.21 writes.
     cjk = (
         "多发性硬化是一种复杂且常常难以预测的神经系统疾病，会影响中枢神经系统，包括大脑和脊髓。" * 2
     )
     lines = format_string("msgstr", cjk)
-    assert all(len(line.encode("utf-8")) > 0 for line in lines)
-    assert max(sum(2 if ord(c) > 0x2E80 else 1 for c in line) for line in lines) <= 79
+    assert lines == [
+        'msgstr ""',
+        '"多发性硬化是一种复杂且常常难以预测的神经系统疾病，会影响中枢神经系统，包括大"',
+        '"脑和脊髓。多发性硬化是一种复杂且常常难以预测的神经系统疾病，会影响中枢神经系"',
+        '"统，包括大脑和脊髓。"',
+    ]
+    assert all(
+        sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line) <= 79
+        for line in lines
+    )
 
 
 ZH = (
@@ -134,6 +139,36 @@ def test_wrapping_matches_msgcat(tmp_path: Path, name: str) -> None:
     expected = msgcat(path)
     assert generate_po(parse_po(path)) == expected
     assert generate_po(parse_po(path, expected)) == expected
+
+
+def test_obsolete_entries_are_kept_and_dropped_like_msgcat(tmp_path: Path) -> None:
+    """msgcat keeps obsolete entries that hold a translation and drops the others."""
+    entries = [
+        'msgid "live"\nmsgstr "vivant"\n',
+        '#~ msgid "translated"\n#~ msgstr "traduit"\n',
+        '#~ msgid "untranslated"\n#~ msgstr ""\n',
+        '#, fuzzy\n#~ msgid "fuzzy"\n#~ msgstr "flou"\n',
+        '#, fuzzy\n#~ msgid "fuzzy and empty"\n#~ msgstr ""\n',
+        '#~ msgctxt "menu"\n#~ msgid "with context"\n#~ msgstr ""\n',
+        '#~ msgid "one"\n#~ msgid_plural "many"\n#~ msgstr[0] ""\n#~ msgstr[1] ""\n',
+        '#~ msgid "one file"\n#~ msgid_plural "files"\n#~ msgstr[0] "un"\n#~ msgstr[1] ""\n',
+    ]
+    path = write_catalog(tmp_path / "obsolete.po", entries)
+    expected = msgcat(path)
+    assert "traduit" in expected and '"untranslated"' not in expected  # the oracle's rule
+    assert generate_po(parse_po(path)) == expected
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known difference: msgcat judges an entry by its first form only and drops an"
+    " obsolete plural entry whose msgstr[0] is empty; our writer keeps it while any form"
+    " holds text",
+)
+def test_obsolete_plural_with_an_empty_first_form_like_msgcat(tmp_path: Path) -> None:
+    entry = '#~ msgid "one file"\n#~ msgid_plural "files"\n#~ msgstr[0] ""\n#~ msgstr[1] "x"\n'
+    path = write_catalog(tmp_path / "obsolete.po", ['msgid "a"\nmsgstr "b"\n', entry])
+    assert generate_po(parse_po(path)) == msgcat(path)
 
 
 def test_format_directives_stay_whole(tmp_path: Path) -> None:
@@ -204,11 +239,13 @@ def test_random_texts_match_msgcat(tmp_path: Path) -> None:
 
 def test_break_regexes_agree_with_the_rule_loop() -> None:
     """The regex shortcut and the per-character loop are the same UAX #14 rules."""
+    compared = 0
     for text in random_texts(300, seed=3):
         classes = text.translate(wrap._CLASS_TABLE)
         expected, mandatory = wrap._possible_breaks(classes)
         if wrap._NEEDS_STATE.search(classes):
-            continue
+            continue  # the regex does not apply: the loop alone decides
+        compared += 1
         assert not mandatory
         assert [m.end() for m in wrap._BREAK_RE.finditer(classes)] == expected
         portion = wrap._Portion(text, ())
@@ -216,6 +253,7 @@ def test_break_regexes_agree_with_the_rule_loop() -> None:
         for position in range(len(text)):
             before = [b for b in expected if b <= position]
             assert portion._break_at_or_before(position) == (before[-1] if before else -1)
+    assert compared > 250
 
 
 @pytest.mark.parametrize(
@@ -237,7 +275,7 @@ def test_break_regexes_agree_with_the_rule_loop() -> None:
         (
             'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "a\nmsgstr "b"\n',
             5,
-            "",
+            'unterminated string: end it with " on the same line',
         ),
     ],
 )
@@ -246,6 +284,7 @@ def test_broken_catalogs_are_refused_with_a_line(
 ) -> None:
     path = tmp_path / "bad.po"
     path.write_text(content, "utf-8")
+    assert message, "an empty expected message would match anything"
     with pytest.raises(CatalogError) as info:
         parse_po(path)
     assert info.value.line == line

@@ -12,9 +12,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from test_catalogs import make_project
 
-from conftest import run_cli
+from conftest import make_project, msgcat, run_cli
 from pipeline.errors import CatalogError
 from pipeline.po import generate_po, parse_po
 
@@ -31,12 +30,6 @@ HEADER = (
 
 def gettext(*command: str) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(list(command), capture_output=True)
-
-
-def msgcat(path: Path) -> str:
-    result = gettext("msgcat", str(path))
-    assert result.returncode == 0, result.stderr
-    return result.stdout.decode("utf-8")
 
 
 def gettext_error_lines(path: Path) -> list[int]:

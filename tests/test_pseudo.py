@@ -3,41 +3,15 @@
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import polib
 
-from conftest import copy_project, pdftotext, run_cli, squash
+from conftest import SLUG, Structure, copy_project, html_structure, pdftotext, run_cli, squash
 from pipeline.pseudo import pseudo_text
 from pipeline.translate import check_tags
 
-SLUG = "stem-cell-therapy-ms"
-
-
-class _Structure(HTMLParser):
-    """The sequence of element names inside <main>, to compare page structures."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.inside = False
-        self.tags: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "main":
-            self.inside = True
-        elif self.inside:
-            self.tags.append(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "main":
-            self.inside = False
-
-
-def _structure(html: str) -> list[str]:
-    parser = _Structure()
-    parser.feed(html)
-    return parser.tags
+_Structure = Structure  # its old name here: other tests may import it from this module
 
 
 def test_pseudo_text_keeps_tags_and_placeholders() -> None:
@@ -67,11 +41,11 @@ def test_pseudo_locales_build_with_the_same_structure(tmp_path: Path) -> None:
             assert not [e for e in po if "fuzzy" in e.flags]
     run_cli("build", "--lang", "en", "--lang", "en_XA", "--lang", "ar_XB", cwd=project)
     out = project / "output"
-    source = _structure((out / "en" / f"{SLUG}.html").read_text("utf-8"))
+    source = html_structure((out / "en" / f"{SLUG}.html").read_text("utf-8"))
     accented = (out / "en_XA" / f"{SLUG}.html").read_text("utf-8")
     mirrored = (out / "ar_XB" / f"{SLUG}.html").read_text("utf-8")
-    assert _structure(accented) == source
-    assert _structure(mirrored) == source
+    assert html_structure(accented) == source
+    assert html_structure(mirrored) == source
     assert '<html lang="en-XA" dir="ltr">' in accented
     assert '<html lang="ar-XB" dir="rtl">' in mirrored
     text = squash(pdftotext(out / "en_XA" / f"{SLUG}.pdf"))

@@ -21,11 +21,10 @@ from typing import Any
 
 import pytest
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, copy_project
+from conftest import CHROMIUM, CHROMIUM_ARGS, SLUG, copy_project, new_language
 from pipeline.errors import CatalogError
 from pipeline.po import parse_po, write_po
 
-SLUG = "stem-cell-therapy-ms"
 needs_chromium = pytest.mark.skipif(
     importlib.util.find_spec("playwright") is None or CHROMIUM is None,
     reason="the browser test needs the playwright package and Debian's chromium",
@@ -229,10 +228,13 @@ def test_show_ids_marks_every_block_with_its_entry(project: Path) -> None:
     ("args", "message"),
     [
         (["--lang", "es-ES"], "invalid locale code 'es-ES'"),
-        (["--lang", "de"], "'de' is not in [tool.pipeline] languages"),
+        (["--lang", "{new}"], "'{new}' is not in [tool.pipeline] languages"),
     ],
 )
 def test_user_errors_are_one_line(project: Path, args: list[str], message: str) -> None:
+    lang = new_language(project)  # a valid code the project does not configure
+    args = [arg.format(new=lang) for arg in args]
+    message = message.format(new=lang)
     result = subprocess.run(
         [*_serve_argv(), "--port", "0", *args],
         cwd=project,

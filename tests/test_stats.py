@@ -9,7 +9,7 @@ import pytest
 from rich.console import Console
 from rich.table import Table
 
-from conftest import ROOT, copy_project
+from conftest import ROOT, copy_project, msgfmt_statistics
 from pipeline.config import load_config
 from pipeline.po import parse_po
 from pipeline.stats import (
@@ -72,6 +72,21 @@ def test_counts_and_words_of_one_catalog() -> None:
         words_invalid=3,
     )
     assert row.percent == pytest.approx(100 / 6)
+    assert json.loads(to_json([row]))[0]["percent"] == 16.7
+
+
+def test_counts_agree_with_msgfmt_statistics_where_the_gate_is_stricter(tmp_path: Path) -> None:
+    """GNU msgfmt counts the same fuzzy and untranslated messages; the messages it counts as
+    translated are ours plus those the gate refuses: the invalid one and the plural with an
+    empty form."""
+    path = tmp_path / "demo.po"
+    plural_forms = (
+        '"Plural-Forms: nplurals=3; plural=(n == 1 ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2);\\n"\n'
+    )
+    path.write_text(SMALL.replace('"Language: es\\n"\n', '"Language: es\\n"\n' + plural_forms))
+    row = catalog_row("es", "demo", parse_po(path))
+    assert msgfmt_statistics(path) == (3, 1, 2)
+    assert (row.translated + row.invalid + 1, row.fuzzy, row.untranslated - 1) == (3, 1, 2)
 
 
 def test_words_are_source_words() -> None:
@@ -93,12 +108,16 @@ def project(tmp_path: Path) -> Path:
 
 
 def test_fuzzy_is_not_translated(project: Path) -> None:
+    """The counts of the project's catalogs are GNU msgfmt's (none has an invalid entry)."""
     rows = {(r.lang, r.domain): r for r in collect(load_config(project), ["es", "ar"])}
+    for (lang, domain), row in rows.items():
+        path = project / "locales" / lang / "LC_MESSAGES" / f"{domain}.po"
+        assert (row.translated, row.fuzzy, row.untranslated) == msgfmt_statistics(path)
+        assert row.invalid == 0 and row.messages == sum(msgfmt_statistics(path))
     assert rows["es", "ui"].fuzzy == 1
-    assert rows["es", "ui"].translated == rows["ar", "ui"].translated - 1
-    assert rows["es", "ui"].messages == rows["ar", "ui"].messages
-    assert rows["es", "ui"].words_fuzzy == 1
+    assert rows["es", "ui"].words_fuzzy == 1  # "Languages"
     assert rows["es", "ui"].percent < 100
+    assert rows["ar", "ui"].fuzzy == 0
 
 
 def test_markdown_has_one_row_per_language_and_domain(project: Path) -> None:
@@ -116,10 +135,25 @@ def test_markdown_has_one_row_per_language_and_domain(project: Path) -> None:
     totals = [line for line in lines if "**total**" in line]
     assert len(totals) == len({r.lang for r in rows})
     spanish_ui = next(line for line in body if "(es) | `ui` |" in line)
-    es_ui = next(r for r in rows if (r.lang, r.domain) == ("es", "ui"))
     cells = [c.strip() for c in spanish_ui.strip("|").split("|")]
-    assert cells[2:6] == [f"{es_ui.translated}/{es_ui.messages}", "1", "0", "0"]
-    assert cells[7] == f"{es_ui.translated * 100 // es_ui.messages}%" != "100%"  # rounded down
+    translated, fuzzy, untranslated = msgfmt_statistics(
+        project / "locales" / "es" / "LC_MESSAGES" / "ui.po"
+    )
+    assert (fuzzy, untranslated) == (1, 0)
+    assert cells[2:6] == [f"{translated}/{translated + 1}", "1", "0", "0"]
+    shown = int(cells[7].removesuffix("%"))
+    assert shown <= 100 * translated / (translated + 1) < shown + 1  # rounded down: not 100%
+
+
+@pytest.mark.parametrize(
+    ("translated", "messages", "shown"),
+    [(199, 200, "99%"), (2, 3, "66%"), (1, 3, "33%"), (0, 5, "0%"), (7, 7, "100%"), (0, 0, "100%")],
+)
+def test_progress_is_rounded_down(translated: int, messages: int, shown: str) -> None:
+    """100% only ever means complete."""
+    row = StatRow("es", "ui", messages, translated, 0, messages - translated, 0, *[0] * 5)
+    cells = [c.strip() for c in to_markdown([row]).splitlines()[2].strip("|").split("|")]
+    assert cells[7] == shown
 
 
 def test_real_project_rows_and_json() -> None:
@@ -130,8 +164,17 @@ def test_real_project_rows_and_json() -> None:
     ]
     data = json.loads(to_json(rows))
     assert [(d["lang"], d["domain"]) for d in data] == [(r.lang, r.domain) for r in rows]
-    assert all(d["percent"] == round(r.percent, 1) for d, r in zip(data, rows, strict=True))
-    assert set(data[0]) >= {"messages", "translated", "fuzzy", "untranslated", "words"}
+    for item in data:
+        path = config.locales_dir / "es" / "LC_MESSAGES" / f"{item['domain']}.po"
+        translated, fuzzy, untranslated = msgfmt_statistics(path)
+        assert (item["translated"], item["fuzzy"], item["untranslated"]) == (
+            translated,
+            fuzzy,
+            untranslated,
+        )
+        assert item["messages"] == translated + fuzzy + untranslated
+        assert item["percent"] == round(100 * translated / item["messages"], 1)
+        assert item["words"] > item["messages"] > 0
 
 
 def test_table_renders(project: Path) -> None:

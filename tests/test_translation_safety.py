@@ -7,9 +7,8 @@ from pathlib import Path
 import polib
 import pytest
 
-from conftest import copy_project, pdftotext, run_cli, set_msgstrs, squash
+from conftest import SLUG, copy_project, pdftotext, run_cli, set_msgstrs, squash
 
-SLUG = "stem-cell-therapy-ms"
 ATTACKS = {
     "What is Multiple Sclerosis?": "<script>alert(document.cookie)</script>",
     "Autoimmune Disease": '<img src=x onerror="alert(document.domain)">',
