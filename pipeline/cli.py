@@ -139,7 +139,7 @@ def check(ctx: click.Context, langs: tuple[str, ...], strict: bool, fmt: str) ->
     if fmt == "json":
         click.echo(checks.to_json(report).rstrip("\n"))
     else:
-        text = checks.to_text(report)
+        text = checks.to_text(report, strict)
         lines = text.splitlines()
         if lines:
             for line in lines[:-1]:
