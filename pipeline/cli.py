@@ -311,8 +311,19 @@ def report_merge(ctx: click.Context, reports: tuple[Path, ...], output: Path) ->
     "--no-fuzzy-matching", is_flag=True, help="Do not guess translations of changed messages."
 )
 @click.option("--prune-obsolete", is_flag=True, help="Drop translations whose message vanished.")
+@click.option(
+    "--carry-over",
+    is_flag=True,
+    help="Keep reviewed translations of messages that changed only in case, white space or "
+    "typographic quotes, not fuzzy (msgmerge makes them fuzzy; `update` does this by default).",
+)
 def merge_command(
-    old: Path, template: Path, output: Path, no_fuzzy_matching: bool, prune_obsolete: bool
+    old: Path,
+    template: Path,
+    output: Path,
+    no_fuzzy_matching: bool,
+    prune_obsolete: bool,
+    carry_over: bool,
 ) -> None:
     """Update OLD.po to the messages of TEMPLATE.pot, like msgmerge --previous."""
     from pipeline.merge import merge
@@ -324,6 +335,7 @@ def merge_command(
             parse_po(template),
             fuzzy_matching=not no_fuzzy_matching,
             prune_obsolete=prune_obsolete,
+            carry_over=carry_over,
         )
         write_po(output, catalog)
 
