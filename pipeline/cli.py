@@ -436,6 +436,43 @@ def fmt_command(ctx: click.Context, files: tuple[Path, ...], check: bool) -> Non
     ctx.exit(1 if check and bad else 0)
 
 
+@cli.command("fix")
+@click.option("--lang", "langs", multiple=True, help="Only this language (repeatable).")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if something can be fixed.")
+@click.pass_context
+def fix_command(ctx: click.Context, langs: tuple[str, ...], check: bool) -> None:
+    """Apply the safe mechanical fixes to translations, entry by entry: French no-break
+    spaces before : ; ! ?, leading/trailing white space as in the source, '...' as '…'
+    where the source has '…', double spaces the source does not have."""
+    from pipeline.fix import fix_catalog
+    from pipeline.po import parse_po, write_po
+    from pipeline.project import chosen_languages
+
+    config = _config(ctx)
+    entries = files = 0
+    with contextlib.nullcontext() if check else project_lock(config.root):
+        for lang in chosen_languages(config, list(langs) or None):
+            folder = config.locales_dir / lang / "LC_MESSAGES"
+            for path in sorted(folder.glob("*.po")):
+                catalog = parse_po(path)
+                fixes = fix_catalog(catalog, lang)
+                if not fixes:
+                    continue
+                verb = "can fix" if check else "fixed"
+                for item in fixes:
+                    changes = "; ".join(item.changes)
+                    click.echo(f"{display_path(path)}:{item.line}: {verb}: {changes}")
+                if not check:
+                    write_po(path, catalog)
+                entries += len(fixes)
+                files += 1
+    where = f"{entries} entr{'ies' if entries != 1 else 'y'} in {files} file{'s' * (files != 1)}"
+    if check:
+        click.echo(f"{where} can be fixed: run 'pipeline fix'" if entries else "nothing to fix")
+        ctx.exit(1 if entries else 0)
+    click.echo(f"fixed {where}" if entries else "nothing to fix")
+
+
 @contextlib.contextmanager
 def _lock_projects_of(paths: Sequence[Path]) -> Iterator[None]:
     """Hold the lock of each pipeline project the paths are in (none outside any project),

@@ -135,7 +135,7 @@ def test_a_language_that_is_not_configured_is_named_with_the_way_to_add_it(
         for n, text in enumerate((project / "pyproject.toml").read_text().splitlines(), 1)
         if text.startswith("languages")
     )
-    for command in (["build"], ["check"], ["update"], ["update", "--check"], ["stats"]):
+    for command in (["build"], ["check"], ["update"], ["update", "--check"], ["stats"], ["fix"]):
         error = _one_line_error(run_cli(*command, "--lang", "de", cwd=project, check=False))
         assert error == (
             f"pyproject.toml:{line}: 'de' is not configured and has no catalogs:"
@@ -258,7 +258,7 @@ def test_ctrl_c_exits_130_without_a_traceback(tmp_path: Path) -> None:
     assert '"complete": false' in report
 
 
-@pytest.mark.parametrize("command", ["update", "check", "stats", "build", "merge"])
+@pytest.mark.parametrize("command", ["fix", "update", "check", "stats", "build", "merge"])
 def test_new_options_have_help(tmp_path: Path, command: str) -> None:
     out = run_cli(command, "--help", cwd=tmp_path).stdout
     assert "Usage: pipeline" in out
