@@ -84,9 +84,13 @@ def french_spacing(text: str, lang: str) -> tuple[str, list[str]]:
             edits.append((where[start], where[start], space))
         if mark not in fixed:
             fixed.append(mark)
-    for begin, end, space in reversed(edits):
-        text = text[:begin] + space + text[end:]
-    return text, [f"no-break space before {mark!r}" for mark in fixed]
+    pieces: list[str] = []
+    position = 0
+    for begin, end, space in edits:  # in order, so the text is rebuilt once
+        pieces += [text[position:begin], space]
+        position = end
+    pieces.append(text[position:])
+    return "".join(pieces), [f"no-break space before {mark!r}" for mark in fixed]
 
 
 def _edges(text: str) -> tuple[str, str, str]:

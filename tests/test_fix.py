@@ -43,6 +43,12 @@ def test_french_spacing(text: str, fixed: str) -> None:
     assert french_spacing(text, "fr")[0] == fixed
 
 
+def test_french_spacing_of_a_huge_text_is_one_pass() -> None:
+    """A hostile msgstr with tens of thousands of marks is rebuilt once, not per mark."""
+    text, changes = french_spacing("mot : " * 40_000, "fr")
+    assert text == f"mot{NBSP}: " * 40_000 and changes == ["no-break space before ':'"]
+
+
 def test_canadian_french_spaces_only_the_colon() -> None:
     assert french_spacing("Pourquoi? Voici:", "fr_CA") == (
         f"Pourquoi? Voici{NBSP}:",

@@ -99,6 +99,8 @@ def test_messages_say_what_to_do(tmp_path: Path) -> None:
         f"fr already exists ({FR}): nothing was written; run 'pipeline update --lang fr'"
         " to bring it up to date with the templates\n"
     )
+    source = run_cli("init", "en", cwd=project, check=False)
+    assert source.stderr.endswith("'en' is the source language: it needs no translation\n")
     assert _snapshot(project) == before
 
     # A configured language without catalogs yet: update creates them and says so.
