@@ -148,7 +148,10 @@ def update(
         for change in stale:
             where = display_path(change.path)
             if change.formatting_only:
-                message = f"only the formatting differs (re-wrapped?): run 'pipeline fmt {where}'"
+                message = (
+                    "only the formatting differs (line wrapping or line endings):"
+                    f" run 'pipeline fmt {where}'"
+                )
             elif change.created:
                 message = "missing: run 'pipeline update'"
             else:
@@ -258,12 +261,15 @@ def build(
 ) -> None:
     """Build HTML pages and PDF handouts for every language into output/."""
     from pipeline import build as stage
-    from pipeline.project import known_language
+    from pipeline.project import known_language, unconfigured_note
 
     config = _config(ctx)
     part = _shard(shard)
-    for lang in langs:
+    for lang in dict.fromkeys(langs):
         known_language(config, lang, to_build=True)
+        note = unconfigured_note(config, lang)
+        if note:
+            click.echo(note)
     with project_lock(config.root), _progress() as progress:
         report = stage.build(config, list(langs) or None, jobs, force, part, progress)
     _not_published(report)

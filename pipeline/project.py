@@ -119,32 +119,38 @@ def _languages_line(config: Config) -> int:
 
 
 def known_language(config: Config, lang: str, *, to_build: bool = False) -> str:
-    """`lang`, validated for a command that reads catalogs or (`to_build`) publishes.
+    """`lang`, validated for a command that reads its catalogs or (`to_build`) builds it.
 
-    Catalog commands (update, check, stats, fix) take a configured language or one with
-    catalogs on disk (`init` made them; the language is not configured yet); `build`
-    takes the source language, a configured language, or a pseudo-locale `pseudo` made.
-    Anything else is a `ConfigError` at the `languages` line of pyproject.toml saying
-    how to add it, so that a typo never passes silently or creates files.
+    Every command takes a configured language or one whose catalogs are on disk (`init`
+    made them, `pseudo` for the pseudo-locales; it is not configured yet); `build` also
+    takes the source language. Anything else is a `ConfigError` at the `languages` line
+    of pyproject.toml that says how to add it, so that a typo never checks "0 files",
+    builds nothing or creates catalogs.
     """
     validate_lang(config, lang)
     where = (config.pyproject, _languages_line(config))
-    add = f'add "{lang}" to languages in [tool.pipeline]'
     if lang == config.source_language:
         if to_build:
             return lang
         raise ConfigError(*where, f"{lang!r} is the source language: it has no catalogs")
-    if lang in PSEUDO:
-        if has_catalogs(config, lang):
-            return lang
-        raise ConfigError(*where, f"{lang!r} is a pseudo-locale: run 'pipeline pseudo' first")
-    if lang in config.languages or (has_catalogs(config, lang) and not to_build):
+    if lang in config.languages or has_catalogs(config, lang):
         return lang
-    if has_catalogs(config, lang):
-        raise ConfigError(*where, f"{lang!r} is not configured: {add} to build it")
+    if lang in PSEUDO:
+        raise ConfigError(*where, f"{lang!r} is a pseudo-locale: run 'pipeline pseudo' first")
     raise ConfigError(
         *where,
-        f"{lang!r} is not configured and has no catalogs: run 'pipeline init {lang}' and {add}",
+        f"{lang!r} is not configured and has no catalogs: run 'pipeline init {lang}'"
+        f' and add "{lang}" to languages in [tool.pipeline]',
+    )
+
+
+def unconfigured_note(config: Config, lang: str) -> str | None:
+    """What to tell whoever builds `lang` when it has catalogs but is not configured."""
+    if lang == config.source_language or lang in config.languages or lang in PSEUDO:
+        return None
+    return (
+        f"note: {lang!r} is not in [tool.pipeline] languages: its pages are built but"
+        f' output/index.html does not list them; add "{lang}" to languages to publish it'
     )
 
 
@@ -208,8 +214,8 @@ def update(
     `carry_over` keeps a translation whose source changed only in case, white space
     or typographic quotes (see `merge.merge`); msgmerge would make it fuzzy.
     """
-    pots = read_templates(config)
     chosen = chosen_languages(config, langs)
+    pots = read_templates(config)
     changes = []
     for lang in chosen:
         for domain, template in pots.items():
