@@ -450,28 +450,21 @@ def fix_command(ctx: click.Context, langs: tuple[str, ...], check: bool) -> None
     """Apply the safe mechanical fixes to translations, entry by entry: French no-break
     spaces before : ; ! ?, leading/trailing white space as in the source, '...' as '…'
     where the source has '…', double spaces the source does not have."""
-    from pipeline.fix import fix_catalog
-    from pipeline.po import parse_po, write_po
-    from pipeline.project import chosen_languages
+    from pipeline.fix import fix_project
+    from pipeline.po import write_po
 
     config = _config(ctx)
-    entries = files = 0
     with contextlib.nullcontext() if check else project_lock(config.root):
-        for lang in chosen_languages(config, list(langs) or None):
-            folder = config.locales_dir / lang / "LC_MESSAGES"
-            for path in sorted(folder.glob("*.po")):
-                catalog = parse_po(path)
-                fixes = fix_catalog(catalog, lang)
-                if not fixes:
-                    continue
-                verb = "can fix" if check else "fixed"
-                for item in fixes:
-                    changes = "; ".join(item.changes)
-                    click.echo(f"{display_path(path)}:{item.line}: {verb}: {changes}")
-                if not check:
-                    write_po(path, catalog)
-                entries += len(fixes)
-                files += 1
+        fixed = fix_project(config, list(langs) or None)
+        verb = "can fix" if check else "fixed"
+        for item in fixed:
+            for entry in item.fixes:
+                where = f"{display_path(item.path)}:{entry.line}"
+                click.echo(f"{where}: {verb}: {'; '.join(entry.changes)}")
+        if not check:
+            for item in fixed:
+                write_po(item.path, item.catalog)
+    entries, files = sum(len(item.fixes) for item in fixed), len(fixed)
     where = f"{entries} entr{'ies' if entries != 1 else 'y'} in {files} file{'s' * (files != 1)}"
     if check:
         click.echo(f"{where} can be fixed: run 'pipeline fix'" if entries else "nothing to fix")

@@ -16,10 +16,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import polib
 
+from pipeline.config import Config
 from pipeline.model import TAG_RE, EntryState, live_entries, raw_state
+from pipeline.po import parse_po
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 _CLOSERS = "\"'”’»›」』)]"
@@ -167,3 +170,29 @@ def fix_catalog(catalog: polib.POFile, lang: str) -> list[EntryFix]:
         if changes:
             fixes.append(EntryFix(entry.linenum, entry.msgid, tuple(changes)))
     return fixes
+
+
+@dataclass(frozen=True)
+class CatalogFixes:
+    """One catalog with its fixes applied in memory, to report and write."""
+
+    path: Path
+    catalog: polib.POFile
+    fixes: tuple[EntryFix, ...]
+
+
+def fix_project(config: Config, langs: list[str] | None = None) -> list[CatalogFixes]:
+    """Read and fix every catalog of the chosen languages (see `project.chosen_languages`),
+    in memory; only catalogs with something fixed are returned. All are read before any is
+    returned, so a broken catalog stops `fix` before it writes anything."""
+    from pipeline.project import chosen_languages
+
+    result = []
+    for lang in chosen_languages(config, langs):
+        folder = config.locales_dir / lang / "LC_MESSAGES"
+        for path in sorted(folder.glob("*.po")):
+            catalog = parse_po(path)
+            fixes = fix_catalog(catalog, lang)
+            if fixes:
+                result.append(CatalogFixes(path, catalog, tuple(fixes)))
+    return result

@@ -217,13 +217,12 @@ def update(
     chosen = chosen_languages(config, langs)
     pots = read_templates(config)
     changes = []
+    texts: dict[Path, str] = {}
     for lang in chosen:
         for domain, template in pots.items():
             path = po_path(config, lang, domain)
             if not path.exists():
-                catalog = new_po(template, lang, domain)
-                if not check:
-                    write_po(path, catalog)
+                texts[path] = generate_po(new_po(template, lang, domain))
                 changes.append(FileChange(path, True, created=True))
                 continue
             old = parse_po(path)
@@ -231,8 +230,13 @@ def update(
             text = generate_po(catalog)
             changed = path.read_bytes() != text.encode("utf-8")
             formatting_only = changed and generate_po(old) == text
-            if changed and not check:
-                write_po(path, catalog)
-            carried = len(getattr(catalog, "carried_over", ())) if changed else 0
+            if changed:
+                texts[path] = text
+            carried = len(catalog.carried_over) if changed else 0
             changes.append(FileChange(path, changed, False, formatting_only, carried))
+    if not check:
+        # Only once every catalog has been read and merged: a broken one stops the run
+        # before anything is written.
+        for path, text in texts.items():
+            write_text(path, text)
     return changes

@@ -185,6 +185,19 @@ def test_fix_command_reports_each_entry_and_writes_through_the_lock(tmp_path: Pa
     assert subprocess.run(["msgcat", str(path)], capture_output=True).stdout == original
 
 
+def test_a_broken_catalog_stops_fix_before_anything_is_written(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    path, _ = _break_french(project)
+    broken = path.read_bytes()
+    later = project / "locales" / "hi" / "LC_MESSAGES" / "ui.po"  # read after French
+    later.write_text(later.read_text("utf-8") + 'msgid "unterminated\n', "utf-8")
+    result = run_cli("fix", cwd=project, check=False)
+    assert result.returncode == 1
+    assert result.stderr.startswith("locales/hi/LC_MESSAGES/ui.po:")
+    assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr
+    assert path.read_bytes() == broken
+
+
 def test_fix_refuses_a_language_that_is_not_there(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "p")
     result = run_cli("fix", "--lang", "de", cwd=project, check=False)

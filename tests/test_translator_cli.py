@@ -157,6 +157,20 @@ def test_a_language_that_is_not_configured_is_named_with_the_way_to_add_it(
     # (and build makes its pages, not listed in the index: test_cli)
 
 
+def test_a_broken_catalog_stops_update_before_anything_is_written(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "p")
+    source = project / "source" / f"{ARTICLE}.md"
+    source.write_text(source.read_text("utf-8") + "\nA new closing line.\n", "utf-8")
+    run_cli("extract", cwd=project)
+    later = project / "locales" / "zh_Hans" / "LC_MESSAGES" / "ui.po"  # the last one read
+    later.write_text(later.read_text("utf-8") + 'msgid "unterminated\n', "utf-8")
+    before = _snapshot(project)
+    result = run_cli("update", cwd=project, check=False)
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.startswith("locales/zh_Hans/LC_MESSAGES/ui.po:")
+    assert _snapshot(project) == before
+
+
 def test_stats_without_a_terminal_uses_the_width_it_needs(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "p")
     out = run_cli("stats", cwd=project).stdout  # stdout is a pipe, as in CI logs
