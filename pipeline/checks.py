@@ -1065,8 +1065,9 @@ def run_checks(config: Config, langs: list[str] | None = None) -> CheckReport:
 # Output
 
 
-def to_text(report: CheckReport) -> str:
-    """One `path:line: check: message` line per finding, then a one-line summary."""
+def to_text(report: CheckReport, strict: bool = False) -> str:
+    """One `path:line: severity: check: message` line per finding, then a one-line summary
+    that agrees with the exit status (`--strict` says that warnings count as errors)."""
     errors = report.errors(strict=False)
     summary = (
         f"{errors} error{'s' * (errors != 1)}, "
@@ -1075,7 +1076,13 @@ def to_text(report: CheckReport) -> str:
     )
     if report.silenced:
         summary += f" ({report.silenced} silenced)"
-    return "\n".join([*map(str, report.findings), summary])
+    if strict and report.warnings:
+        summary += ": failed, --strict counts warnings as errors"
+    lines = [
+        f"{display_path(f.path)}:{f.line}: {f.severity}: {f.check}: {f.message}"
+        for f in report.findings
+    ]
+    return "\n".join([*lines, summary])
 
 
 def to_json(report: CheckReport) -> str:

@@ -30,9 +30,14 @@ def _config(ctx: click.Context) -> Config:
 
 
 def _report(changes: Sequence[FileChange], verb: str) -> None:
+    """One line per file written: `created` for a new one, `reformatted` when only its
+    formatting changed, else `verb`."""
     for change in changes:
         if change.changed:
-            click.echo(f"{verb} {display_path(change.path)}")
+            what = "created" if change.created else verb
+            if change.formatting_only:
+                what = "reformatted"
+            click.echo(f"{what} {display_path(change.path)}")
 
 
 class _Commands(click.Group):
@@ -95,6 +100,12 @@ def init(ctx: click.Context, lang: str) -> None:
     with project_lock(config.root):
         changes = project.init(config, lang)
     _report(changes, "created")
+    if changes and not any(change.changed for change in changes):
+        folder = display_path(changes[0].path.parent)
+        click.echo(
+            f"{lang} already exists ({folder}): nothing was written; run 'pipeline update"
+            f" --lang {lang}' to bring it up to date with the templates"
+        )
     if lang not in config.languages:
         click.echo(f'note: add "{lang}" to [tool.pipeline] languages in pyproject.toml to build it')
 
@@ -105,9 +116,20 @@ def init(ctx: click.Context, lang: str) -> None:
 @click.option(
     "--no-fuzzy-matching", is_flag=True, help="Do not guess translations of changed messages."
 )
+@click.option(
+    "--carry-over/--no-carry-over",
+    default=True,
+    show_default=True,
+    help="Keep reviewed translations (not fuzzy, previous source as #|) of messages that "
+    "changed only in case, white space or typographic quotes.",
+)
 @click.pass_context
 def update(
-    ctx: click.Context, langs: tuple[str, ...], check: bool, no_fuzzy_matching: bool
+    ctx: click.Context,
+    langs: tuple[str, ...],
+    check: bool,
+    no_fuzzy_matching: bool,
+    carry_over: bool,
 ) -> None:
     """Update every .po from its .pot, keeping every translation."""
     from pipeline import project
@@ -115,14 +137,34 @@ def update(
     config = _config(ctx)
     with project_lock(config.root):
         changes = project.update(
-            config, list(langs) or None, check=check, fuzzy_matching=not no_fuzzy_matching
+            config,
+            list(langs) or None,
+            check=check,
+            fuzzy_matching=not no_fuzzy_matching,
+            carry_over=carry_over,
         )
     if check:
         stale = [c for c in changes if c.changed]
         for change in stale:
-            click.echo(f"{display_path(change.path)}:1: stale: run 'pipeline update'", err=True)
+            where = display_path(change.path)
+            if change.formatting_only:
+                message = (
+                    "only the formatting differs (line wrapping or line endings):"
+                    f" run 'pipeline fmt {where}'"
+                )
+            elif change.created:
+                message = "missing: run 'pipeline update'"
+            else:
+                message = "stale: run 'pipeline update'"
+            click.echo(f"{where}:1: {message}", err=True)
         ctx.exit(1 if stale else 0)
     _report(changes, "updated")
+    carried = sum(change.carried_over for change in changes)
+    if carried:
+        click.echo(
+            f"carried over {carried} translation{'s' * (carried != 1)} whose source changed"
+            " only in case/space/quotes (not fuzzy; the old source is kept as #| for review)"
+        )
 
 
 @cli.command()
@@ -139,7 +181,7 @@ def check(ctx: click.Context, langs: tuple[str, ...], strict: bool, fmt: str) ->
     if fmt == "json":
         click.echo(checks.to_json(report).rstrip("\n"))
     else:
-        text = checks.to_text(report)
+        text = checks.to_text(report, strict)
         lines = text.splitlines()
         if lines:
             for line in lines[:-1]:
@@ -164,7 +206,18 @@ def stats(ctx: click.Context, langs: tuple[str, ...], fmt: str) -> None:
     else:
         from rich.console import Console
 
-        Console(soft_wrap=True).print(stage.to_table(rows))
+        table = stage.to_table(rows)
+        if sys.stdout.isatty():
+            Console(soft_wrap=True).print(table)
+        else:
+            # A log or a pipe has no width: give the table all it needs, never 80 columns.
+            console = Console(width=_UNLIMITED, soft_wrap=True)
+            console.width = console.measure(table).maximum
+            console.print(table)
+
+
+_UNLIMITED = 10_000
+"""Columns for output that is not a terminal: wide enough for any table row."""
 
 
 @cli.command()
@@ -208,17 +261,19 @@ def build(
 ) -> None:
     """Build HTML pages and PDF handouts for every language into output/."""
     from pipeline import build as stage
-    from pipeline.project import validate_lang
+    from pipeline.project import known_language, unconfigured_note
 
     config = _config(ctx)
     part = _shard(shard)
-    for lang in langs:
-        validate_lang(config, lang)
+    for lang in dict.fromkeys(langs):
+        known_language(config, lang, to_build=True)
+        note = unconfigured_note(config, lang)
+        if note:
+            click.echo(note)
     with project_lock(config.root), _progress() as progress:
         report = stage.build(config, list(langs) or None, jobs, force, part, progress)
+    _not_published(report)
     for record in report.outputs:
-        if record.status == "not-published":
-            click.echo(f"not published: output/{record.pdf}: {record.reason}")
         for warning in record.warnings:
             click.echo(f"warning: {warning}", err=True)
     for warning in report.warnings:
@@ -227,6 +282,26 @@ def build(
         click.echo(error, err=True)
     _summary(report)
     ctx.exit(0 if report.ok else 1)
+
+
+def _not_published(report: BuildReport) -> None:
+    """One line per language that is not published, with each article's reason (the
+    standard and large-print handouts of an article share it)."""
+    per_lang: dict[str, dict[str, str]] = {}
+    counts: Counter[str] = Counter()
+    for record in report.outputs:
+        if record.status == "not-published":
+            per_lang.setdefault(record.lang, {})[record.slug] = record.reason
+            counts[record.lang] += 1
+    for lang, reasons in per_lang.items():
+        if len(set(reasons.values())) == 1:
+            why = next(iter(reasons.values()))
+            if len(reasons) == 1:
+                why = f"{next(iter(reasons))}: {why}"
+        else:
+            why = "; ".join(f"{slug}: {reason}" for slug, reason in reasons.items())
+        handouts = f"{counts[lang]} handout{'s' * (counts[lang] != 1)}"
+        click.echo(f"not published: {lang} ({handouts} in output/{lang}/): {why}")
 
 
 def _describe(record: OutputRecord) -> str:
@@ -311,8 +386,19 @@ def report_merge(ctx: click.Context, reports: tuple[Path, ...], output: Path) ->
     "--no-fuzzy-matching", is_flag=True, help="Do not guess translations of changed messages."
 )
 @click.option("--prune-obsolete", is_flag=True, help="Drop translations whose message vanished.")
+@click.option(
+    "--carry-over",
+    is_flag=True,
+    help="Keep reviewed translations of messages that changed only in case, white space or "
+    "typographic quotes, not fuzzy (msgmerge makes them fuzzy; `update` does this by default).",
+)
 def merge_command(
-    old: Path, template: Path, output: Path, no_fuzzy_matching: bool, prune_obsolete: bool
+    old: Path,
+    template: Path,
+    output: Path,
+    no_fuzzy_matching: bool,
+    prune_obsolete: bool,
+    carry_over: bool,
 ) -> None:
     """Update OLD.po to the messages of TEMPLATE.pot, like msgmerge --previous."""
     from pipeline.merge import merge
@@ -324,6 +410,7 @@ def merge_command(
             parse_po(template),
             fuzzy_matching=not no_fuzzy_matching,
             prune_obsolete=prune_obsolete,
+            carry_over=carry_over,
         )
         write_po(output, catalog)
 
@@ -353,6 +440,36 @@ def fmt_command(ctx: click.Context, files: tuple[Path, ...], check: bool) -> Non
                 write_text(path, text)
                 click.echo(f"formatted {display_path(path)}")
     ctx.exit(1 if check and bad else 0)
+
+
+@cli.command("fix")
+@click.option("--lang", "langs", multiple=True, help="Only this language (repeatable).")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if something can be fixed.")
+@click.pass_context
+def fix_command(ctx: click.Context, langs: tuple[str, ...], check: bool) -> None:
+    """Apply the safe mechanical fixes to translations, entry by entry: French no-break
+    spaces before : ; ! ?, leading/trailing white space as in the source, '...' as '…'
+    where the source has '…', double spaces the source does not have."""
+    from pipeline.fix import fix_project
+    from pipeline.po import write_po
+
+    config = _config(ctx)
+    with contextlib.nullcontext() if check else project_lock(config.root):
+        fixed = fix_project(config, list(langs) or None)
+        verb = "can fix" if check else "fixed"
+        for item in fixed:
+            for entry in item.fixes:
+                where = f"{display_path(item.path)}:{entry.line}"
+                click.echo(f"{where}: {verb}: {'; '.join(entry.changes)}")
+        if not check:
+            for item in fixed:
+                write_po(item.path, item.catalog)
+    entries, files = sum(len(item.fixes) for item in fixed), len(fixed)
+    where = f"{entries} entr{'ies' if entries != 1 else 'y'} in {files} file{'s' * (files != 1)}"
+    if check:
+        click.echo(f"{where} can be fixed: run 'pipeline fix'" if entries else "nothing to fix")
+        ctx.exit(1 if entries else 0)
+    click.echo(f"fixed {where}" if entries else "nothing to fix")
 
 
 @contextlib.contextmanager
@@ -390,10 +507,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as exc:
+        if isinstance(exc.__cause__ or exc.__context__, KeyboardInterrupt):
+            click.echo("interrupted", err=True)
+            return INTERRUPTED
         click.echo("aborted", err=True)
         return 1
+    except KeyboardInterrupt:
+        click.echo("\ninterrupted", err=True)
+        return INTERRUPTED
     return result if isinstance(result, int) else 0
+
+
+INTERRUPTED = 128 + 2
+"""Exit status after Ctrl-C (SIGINT), as shells report a process that SIGINT ended."""
 
 
 if __name__ == "__main__":

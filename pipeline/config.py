@@ -143,6 +143,12 @@ def find_project(start: Path) -> Path:
 
 def _key_line(text: str, table: str, key: str) -> int:
     """Line of `key` inside `[table]` in the TOML text (1 when not found)."""
+    return key_line(text, table, key) or 1
+
+
+def key_line(text: str, table: str, key: str) -> int | None:
+    """Line of `key` inside `[table]` in the TOML text (of `[table]` when `key` is empty),
+    None when not found."""
     lines = text.splitlines()
     in_table = False
     for number, line in enumerate(lines, 1):
@@ -154,7 +160,7 @@ def _key_line(text: str, table: str, key: str) -> int:
             continue
         if in_table and re.match(rf"{re.escape(key)}\s*=", stripped):
             return number
-    return 1
+    return None
 
 
 def load_config(root: Path) -> Config:

@@ -42,14 +42,39 @@ class LocaleInfo:
 
 
 def invalid_reason(code: str) -> str | None:
-    """Why `code` is not a usable locale id, or None when it is one."""
+    """Why `code` is not a usable locale id, or None when it is one. A BCP 47 tag or a
+    miscased id (`fr-CA`, `pt_br`, `zh-hans`) is told the gettext id to write instead."""
     if code in PSEUDO:
         return None
     if not _CODE.fullmatch(code):
+        suggestion = _gettext_id(code)
+        if suggestion:
+            why = "gettext ids use '_', not '-'" if "-" in code else "as in 'pt_BR', 'zh_Hans'"
+            return f"invalid locale code {code!r}: write {suggestion!r} ({why})"
         return f"invalid locale code {code!r} (expected e.g. 'es', 'pt_BR', 'zh_Hans')"
     if not localedata.exists(code) and _cldr_alias(code) is None:
         return f"unknown locale code {code!r} (not in CLDR)"
     return None
+
+
+def _gettext_id(code: str) -> str | None:
+    """The valid gettext id a BCP 47 tag or miscased id stands for (`fr-CA` → `fr_CA`),
+    or None when there is none."""
+    parts = re.split(r"[-_]", code.strip())
+    if not parts or not parts[0]:
+        return None
+    fixed = [parts[0].lower()]
+    for part in parts[1:]:
+        if len(part) == 4 and part.isalpha():
+            fixed.append(part.title())
+        elif len(part) == 2 and part.isalpha():
+            fixed.append(part.upper())
+        else:
+            fixed.append(part)
+    candidate = "_".join(fixed)
+    if candidate == code or not _CODE.fullmatch(candidate):
+        return None
+    return candidate if invalid_reason(candidate) is None else None
 
 
 def _cldr_alias(code: str) -> str | None:

@@ -16,6 +16,15 @@ index (`msgl-fsearch.c`), so that our updates and msgmerge's agree message for m
 
 Where msgmerge would drop a translation (a plural whose first form is empty, when it
 becomes obsolete or singular) we keep it: a translation is never lost.
+
+One rule of our own, off by default (`carry_over`, which `pipeline update` turns on): a
+reviewed translation whose msgid changed only in case, white space or typographic quotes
+(`Stem cell therapy` → `Stem Cell Therapy`, `don’t` → `don't`) is carried over *not*
+fuzzy, so a capitalisation edit does not turn finished handouts into drafts; the old
+msgid stays as `#|` for review, and stays there on later updates until a translator
+deletes it. Tags, placeholders and anything that looks like an address or number must
+be identical, so a carried translation never says something its new source does not.
+msgmerge makes such a message fuzzy; with `carry_over` off, so do we.
 """
 
 from __future__ import annotations
@@ -25,6 +34,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 
 import polib
+
+from pipeline.model import EntryState, raw_state
 
 FUZZY_THRESHOLD = 0.6
 """msgmerge's FUZZY_THRESHOLD: a fuzzy match needs a similarity strictly above it."""
@@ -51,9 +62,80 @@ _NPLURALS = re.compile(r"nplurals\s*=\s*(\d+)")
 
 Key = tuple[str | None, str]
 
+_QUOTES = str.maketrans(
+    {"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "‟": '"'}
+)
+"""Typographic quotes → ASCII ones, for the carry-over key."""
+_PROTECTED = re.compile(
+    r"<(/?)[a-z]+[0-9]+/?>"  # inline tags
+    r"|%(?:\([^)]*\))?[#0 +-]*\d*(?:\.\d+)?[a-zA-Z%]"  # printf-style placeholders
+    r"|\{[^{}\s]*\}"  # brace placeholders
+    r"|\S*(?:://|@|www\.)\S*|\S+\.[A-Za-z]{2,}\S*"  # URLs, e-mail addresses, domains
+)
+"""What a carried-over translation must find unchanged in its new msgid, case included."""
+
+
+def carry_key(text: str) -> str:
+    """`text` with case, white space and typographic quotes levelled: two msgids with the
+    same key differ only in those."""
+    return " ".join(text.translate(_QUOTES).split()).casefold()
+
+
+def _same_protected(old: str, new: str) -> bool:
+    return [m[0] for m in _PROTECTED.finditer(old)] == [m[0] for m in _PROTECTED.finditer(new)]
+
+
+def _carry_candidate(old: polib.POEntry, ref: polib.POEntry) -> bool:
+    """Whether `old`'s translation may be carried over to `ref`, not fuzzy (module doc):
+    reviewed, and the same tags, placeholders and addresses in msgid and msgid_plural."""
+    if raw_state(old) != EntryState.TRANSLATED or not _same_protected(old.msgid, ref.msgid):
+        return False
+    if not old.msgid_plural and not ref.msgid_plural:
+        return True
+    return (
+        bool(old.msgid_plural and ref.msgid_plural)
+        and carry_key(old.msgid_plural) == carry_key(ref.msgid_plural)
+        and _same_protected(old.msgid_plural, ref.msgid_plural)
+    )
+
+
+def _edges(text: str) -> tuple[str, str]:
+    return text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
+
+
+def _carried(ref: polib.POEntry, old: polib.POEntry) -> polib.POEntry:
+    """`ref` with `old`'s reviewed translation, not fuzzy, `old`'s msgid as previous msgid.
+
+    A form that mirrored the old msgid's leading/trailing white space takes the new one's."""
+    old_edges, new_edges = _edges(old.msgid), _edges(ref.msgid)
+
+    def moved(form: str) -> str:
+        if old_edges != new_edges and form.strip() and _edges(form) == old_edges:
+            return new_edges[0] + form.strip() + new_edges[1]
+        return form
+
+    entry = polib.POEntry(
+        msgid=ref.msgid,
+        msgctxt=ref.msgctxt,
+        msgid_plural=ref.msgid_plural,
+        msgstr=moved(old.msgstr),
+        msgstr_plural={k: moved(v) for k, v in old.msgstr_plural.items()},
+        comment=ref.comment,
+        tcomment=old.tcomment,
+        occurrences=list(ref.occurrences),
+        flags=[flag for flag in ref.flags if flag != "fuzzy"],
+    )
+    entry.previous_msgctxt = old.msgctxt
+    entry.previous_msgid = old.msgid
+    entry.previous_msgid_plural = old.msgid_plural or None
+    return entry
+
 
 class MergedCatalog(polib.POFile):  # type: ignore[misc]
     """A catalog whose header fields keep the order merge gave them, as msgmerge writes them."""
+
+    carried_over: list[polib.POEntry]
+    """Entries whose translation `carry_over` kept although their msgid changed."""
 
     def ordered_metadata(self) -> list[tuple[str, str]]:
         """The header fields in insertion order (msgmerge's order), not polib's."""
@@ -193,7 +275,11 @@ def _merge_header(po: polib.POFile, template: polib.POFile, lang: str | None) ->
 
 
 def _new_entry(
-    ref: polib.POEntry, old: polib.POEntry | None, fuzzy_match: bool, nplurals: int
+    ref: polib.POEntry,
+    old: polib.POEntry | None,
+    fuzzy_match: bool,
+    nplurals: int,
+    keep_previous: bool = False,
 ) -> polib.POEntry:
     """One updated message: `ref`'s identity and comments, `old`'s translation (see module)."""
     if old is None:
@@ -243,6 +329,11 @@ def _new_entry(
     if fuzzy and _first_form(entry):
         entry.flags.insert(0, "fuzzy")
         entry.previous_msgctxt, entry.previous_msgid, entry.previous_msgid_plural = previous
+    elif keep_previous and old.previous_msgid and _first_form(entry):
+        # A carried-over translation keeps its `#|` until a translator has reviewed it.
+        entry.previous_msgctxt = old.previous_msgctxt
+        entry.previous_msgid = old.previous_msgid
+        entry.previous_msgid_plural = old.previous_msgid_plural
     return entry
 
 
@@ -270,11 +361,14 @@ def merge(
     lang: str | None = None,
     fuzzy_matching: bool = True,
     prune_obsolete: bool = False,
-) -> polib.POFile:
+    carry_over: bool = False,
+) -> MergedCatalog:
     """Update `po` to the messages of `template` the way `msgmerge --previous` does.
 
     `lang` fills a missing Language header and, failing a Plural-Forms header, gives the
-    number of plural forms. Inputs are not modified.
+    number of plural forms. `carry_over` keeps reviewed translations of msgids that
+    changed only in case, white space or quotes (module doc); the result lists them in
+    `carried_over`. Inputs are not modified.
     """
     olds: list[polib.POEntry] = list(po)
     exact: dict[Key, polib.POEntry] = {}
@@ -289,9 +383,22 @@ def merge(
     result.header_lines = list(getattr(po, "header_lines", None) or [])
     result.metadata = _merge_header(po, template, lang)
     result.metadata_is_fuzzy = po.metadata_is_fuzzy
+    result.carried_over = []
+    loose: dict[tuple[str | None, str], polib.POEntry] = {}
+    if carry_over:
+        for entry in olds:
+            if entry.msgid and raw_state(entry) == EntryState.TRANSLATED:
+                loose.setdefault((entry.msgctxt, carry_key(entry.msgid)), entry)
 
     for ref in _live(template):
         old = exact.get((ref.msgctxt, ref.msgid))
+        if carry_over and ref.msgid and (old is None or not has_translation(old)):
+            near = loose.get((ref.msgctxt, carry_key(ref.msgid)))
+            if near is not None and _carry_candidate(near, ref):
+                used.add(id(near))
+                result.append(_carried(ref, near))
+                result.carried_over.append(result[-1])
+                continue
         fuzzy_match = False
         if old is None and fuzzy_matching and ref.msgid:
             if index is None:
@@ -300,7 +407,7 @@ def merge(
             fuzzy_match = old is not None
         if old is not None:
             used.add(id(old))
-        result.append(_new_entry(ref, old, fuzzy_match, nplurals))
+        result.append(_new_entry(ref, old, fuzzy_match, nplurals, keep_previous=carry_over))
 
     if not prune_obsolete:
         for old in olds:

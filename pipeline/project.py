@@ -16,7 +16,7 @@ from pipeline.catalogs import (
     stable_text,
     ui_template,
 )
-from pipeline.config import Config
+from pipeline.config import Config, key_line
 from pipeline.errors import CatalogError, ConfigError
 from pipeline.fsutil import write_text
 from pipeline.locales import PSEUDO, invalid_reason
@@ -32,6 +32,13 @@ class FileChange:
 
     path: Path
     changed: bool
+    created: bool = False
+    """The file did not exist before."""
+    formatting_only: bool = False
+    """Only its formatting changes (an editor re-wrapped it): `pipeline fmt` would do."""
+    carried_over: int = 0
+    """Translations kept, not fuzzy, though their source changed only in case, white
+    space or typographic quotes (`update`'s carry-over)."""
 
 
 def parse_articles(config: Config) -> list[ParsedArticle]:
@@ -93,15 +100,69 @@ def read_templates(config: Config) -> dict[str, polib.POFile]:
 
 
 def validate_lang(config: Config, lang: str) -> str:
+    """`lang` if it is a well-formed locale code CLDR knows; else a `ConfigError`."""
     reason = invalid_reason(lang)
     if reason:
         raise ConfigError(None, None, reason)
     return lang
 
 
+def has_catalogs(config: Config, lang: str) -> bool:
+    """Whether `locales/LANG/LC_MESSAGES/` exists (made by `init`, or `pseudo`)."""
+    return (config.locales_dir / lang / "LC_MESSAGES").is_dir()
+
+
+def _languages_line(config: Config) -> int:
+    """The line of `languages` in pyproject.toml (of `[tool.pipeline]` when absent)."""
+    text = config.pyproject.read_text("utf-8")
+    return key_line(text, "tool.pipeline", "languages") or key_line(text, "tool.pipeline", "") or 1
+
+
+def known_language(config: Config, lang: str, *, to_build: bool = False) -> str:
+    """`lang`, validated for a command that reads its catalogs or (`to_build`) builds it.
+
+    Every command takes a configured language or one whose catalogs are on disk (`init`
+    made them, `pseudo` for the pseudo-locales; it is not configured yet); `build` also
+    takes the source language. Anything else is a `ConfigError` at the `languages` line
+    of pyproject.toml that says how to add it, so that a typo never checks "0 files",
+    builds nothing or creates catalogs.
+    """
+    validate_lang(config, lang)
+    where = (config.pyproject, _languages_line(config))
+    if lang == config.source_language:
+        if to_build:
+            return lang
+        raise ConfigError(*where, f"{lang!r} is the source language: it has no catalogs")
+    if lang in config.languages or has_catalogs(config, lang):
+        return lang
+    if lang in PSEUDO:
+        raise ConfigError(*where, f"{lang!r} is a pseudo-locale: run 'pipeline pseudo' first")
+    raise ConfigError(
+        *where,
+        f"{lang!r} is not configured and has no catalogs: run 'pipeline init {lang}'"
+        f' and add "{lang}" to languages in [tool.pipeline]',
+    )
+
+
+def unconfigured_note(config: Config, lang: str) -> str | None:
+    """What to tell whoever builds `lang` when it has catalogs but is not configured."""
+    if lang == config.source_language or lang in config.languages or lang in PSEUDO:
+        return None
+    return (
+        f"note: {lang!r} is not in [tool.pipeline] languages: its pages are built but"
+        f' output/index.html does not list them; add "{lang}" to languages to publish it'
+    )
+
+
 def init(config: Config, lang: str) -> list[FileChange]:
     """Create `locales/LANG/LC_MESSAGES/*.po` for every template; never overwrite."""
     validate_lang(config, lang)
+    if lang == config.source_language:
+        raise ConfigError(
+            config.pyproject,
+            _languages_line(config),
+            f"{lang!r} is the source language: it needs no translation",
+        )
     changes = []
     for domain, template in read_templates(config).items():
         path = po_path(config, lang, domain)
@@ -109,7 +170,7 @@ def init(config: Config, lang: str) -> list[FileChange]:
             changes.append(FileChange(path, False))
             continue
         write_po(path, new_po(template, lang, domain))
-        changes.append(FileChange(path, True))
+        changes.append(FileChange(path, True, created=True))
     return changes
 
 
@@ -124,9 +185,9 @@ def languages_on_disk(config: Config) -> list[str]:
 
 
 def chosen_languages(config: Config, langs: list[str] | None) -> list[str]:
-    """The languages asked for (validated), or every configured and on-disk one."""
+    """The languages asked for (see `known_language`), or every configured and on-disk one."""
     if langs:
-        return [validate_lang(config, lang) for lang in langs]
+        return [known_language(config, lang) for lang in dict.fromkeys(langs)]
     return sorted(set(config.languages) | set(languages_on_disk(config)))
 
 
@@ -142,23 +203,40 @@ def read_template_keys(config: Config) -> dict[str, frozenset[tuple[str | None, 
 
 
 def update(
-    config: Config, langs: list[str] | None = None, check: bool = False, fuzzy_matching: bool = True
+    config: Config,
+    langs: list[str] | None = None,
+    check: bool = False,
+    fuzzy_matching: bool = True,
+    carry_over: bool = True,
 ) -> list[FileChange]:
-    """Bring every `.po` up to date with its `.pot`, creating missing ones."""
+    """Bring every `.po` up to date with its `.pot`, creating missing ones.
+
+    `carry_over` keeps a translation whose source changed only in case, white space
+    or typographic quotes (see `merge.merge`); msgmerge would make it fuzzy.
+    """
+    chosen = chosen_languages(config, langs)
     pots = read_templates(config)
-    chosen = langs or sorted(set(config.languages) | set(languages_on_disk(config)))
     changes = []
+    texts: dict[Path, str] = {}
     for lang in chosen:
-        validate_lang(config, lang)
         for domain, template in pots.items():
             path = po_path(config, lang, domain)
-            if path.exists():
-                catalog = merge(parse_po(path), template, lang, fuzzy_matching)
-            else:
-                catalog = new_po(template, lang, domain)
+            if not path.exists():
+                texts[path] = generate_po(new_po(template, lang, domain))
+                changes.append(FileChange(path, True, created=True))
+                continue
+            old = parse_po(path)
+            catalog = merge(old, template, lang, fuzzy_matching, carry_over=carry_over)
             text = generate_po(catalog)
-            changed = not path.exists() or path.read_bytes() != text.encode("utf-8")
-            if changed and not check:
-                write_po(path, catalog)
-            changes.append(FileChange(path, changed))
+            changed = path.read_bytes() != text.encode("utf-8")
+            formatting_only = changed and generate_po(old) == text
+            if changed:
+                texts[path] = text
+            carried = len(catalog.carried_over) if changed else 0
+            changes.append(FileChange(path, changed, False, formatting_only, carried))
+    if not check:
+        # Only once every catalog has been read and merged: a broken one stops the run
+        # before anything is written.
+        for path, text in texts.items():
+            write_text(path, text)
     return changes

@@ -52,17 +52,23 @@ class Segment:
     text: str
     """The msgid."""
     kind: str
-    """`heading`, `paragraph`, `list item`, `table cell`, `image alt text`, `title`..."""
+    """`heading`, `paragraph`, `quotation`, `bulleted list item`, `numbered list item`,
+    `table cell`, `image alt text`, `title`..."""
     section: tuple[str, ...]
     """Headings above the block, outermost first (for the `#.` comment)."""
     path: Path
     line: int
     tags: tuple[Tag, ...] = field(default=())
+    detail: str = ""
+    """Where in its block the text sits, for the translator: `row 2, column 1: Dose` for
+    a table cell (the `#:` reference has no line numbers, by design)."""
 
     @property
     def comment(self) -> str:
+        """The `#.` comment: section path, kind and detail, e.g. `Section: Risks (paragraph)`."""
+        what = f"{self.kind}, {self.detail}" if self.detail else self.kind
         where = " › ".join(self.section)
-        return f"Section: {where} ({self.kind})" if where else f"({self.kind})"
+        return f"Section: {where} ({what})" if where else f"({what})"
 
 
 @dataclass(frozen=True)
@@ -191,7 +197,71 @@ def _inline_text(article: Article, children: list[Token], line: int) -> tuple[st
     return normalise("".join(parts)), tags
 
 
-def _kind_of(tokens: list[Token], index: int) -> tuple[str, int]:
+@dataclass
+class _Context:
+    """The containers around the current token, for the kind a translator is shown: lists
+    and quotations open, and the position in the current table."""
+
+    containers: list[str] = field(default_factory=list)
+    """`bulleted list`, `numbered list` or `quotation` for each open one, outermost first."""
+    header_row: bool = False
+    row: int = 0
+    """Body row of the current table (1 = first row under the header)."""
+    column: int = 0
+    headers: dict[int, str] = field(default_factory=dict)
+    """The current table's header texts by column, tags removed."""
+
+    def enter(self, token: Token) -> None:
+        """Follow one block token (call for every token, in order)."""
+        kind = token.type
+        if kind in _CONTAINERS:
+            self.containers.append(_CONTAINERS[kind])
+        elif kind in ("bullet_list_close", "ordered_list_close", "blockquote_close"):
+            self.containers.pop()
+        elif kind == "table_open":
+            self.row, self.headers = 0, {}
+        elif kind in ("thead_open", "thead_close"):
+            self.header_row = kind == "thead_open"
+        elif kind == "tr_open":
+            self.column = 0
+            self.row += 0 if self.header_row else 1
+        elif kind in ("th_open", "td_open"):
+            self.column += 1
+
+    def paragraph(self) -> str:
+        """The kind of a paragraph here: `paragraph`, `quotation`, `numbered list item`,
+        `bulleted list item in a quotation`..."""
+        if not self.containers:
+            return "paragraph"
+        inner = self.containers[-1]
+        kind = "quotation" if inner == "quotation" else f"{inner} item"
+        if inner != "quotation" and "quotation" in self.containers:
+            kind += " in a quotation"
+        return kind
+
+    def cell(self, text: str) -> str:
+        """The detail of a table cell with this text: its row and column (and header)."""
+        plain = TAG_RE.sub("", text)
+        if self.header_row:
+            self.headers[self.column] = plain
+            return f"header row, column {self.column}"
+        header = self.headers.get(self.column, "")
+        if len(header) > _HEADER_SHOWN:
+            header = header[: _HEADER_SHOWN - 1] + "…"
+        where = f"row {self.row}, column {self.column}"
+        return f"{where}: {header}" if header else where
+
+
+_CONTAINERS = {
+    "bullet_list_open": "bulleted list",
+    "ordered_list_open": "numbered list",
+    "blockquote_open": "quotation",
+}
+_HEADER_SHOWN = 40
+"""Longest column header quoted in a table cell's comment."""
+
+
+def _kind_of(tokens: list[Token], index: int, context: _Context) -> tuple[str, int]:
     """The block kind of the inline token at `index` and the token for lang/dir."""
     parent = tokens[index - 1]
     if parent.type == "heading_open":
@@ -199,9 +269,10 @@ def _kind_of(tokens: list[Token], index: int) -> tuple[str, int]:
     if parent.type in ("th_open", "td_open"):
         return "table cell", index - 1
     if parent.type == "paragraph_open":
-        if index >= 2 and tokens[index - 2].type == "list_item_open":
-            return "list item", (index - 2 if parent.hidden else index - 1)
-        return "paragraph", index - 1
+        attr_index = index - 1
+        if index >= 2 and tokens[index - 2].type == "list_item_open" and parent.hidden:
+            attr_index = index - 2
+        return context.paragraph(), attr_index
     return "text", index - 1
 
 
@@ -222,7 +293,9 @@ def segment_article(article: Article) -> ParsedArticle:
     images: list[tuple[str, int]] = []
     links: list[tuple[str, int]] = []
     fixed: list[tuple[int, str, tuple[Tag, ...]]] = []
+    context = _Context()
     for index, token in enumerate(tokens):
+        context.enter(token)
         if token.type == "heading_open" and token.tag == "h1":
             line = article.body_line + (token.map[0] if token.map else 0)
             raise SourceError(
@@ -237,8 +310,9 @@ def segment_article(article: Article) -> ParsedArticle:
         if token.type != "inline":
             continue
         line = article.body_line + (token.map[0] if token.map else 0)
-        kind, attr_index = _kind_of(tokens, index)
+        kind, attr_index = _kind_of(tokens, index, context)
         text, tags = _inline_text(article, token.children or [], line)
+        detail = context.cell(text) if kind == "table cell" else ""
         path = tuple(title for _, title in section)
         if kind == "heading":
             level = int(tokens[index - 1].tag[1])
@@ -262,14 +336,13 @@ def segment_article(article: Article) -> ParsedArticle:
             if not alt:
                 raise SourceError(article.path, line, f"image {src!r} has no alt text")
             images.append((src, line))
-            seg = Segment(alt, "image alt text", path, article.path, line)
+            seg = Segment(alt, "image alt text", path, article.path, line, detail=detail)
             blocks.append(Block(seg, index, attr_index, position))
         if text and not TAG_RE.sub("", text).strip():
             fixed.append((index, text, tuple(tags)))
         elif text:
-            blocks.append(
-                Block(Segment(text, kind, path, article.path, line, tuple(tags)), index, attr_index)
-            )
+            segment = Segment(text, kind, path, article.path, line, tuple(tags), detail)
+            blocks.append(Block(segment, index, attr_index))
     front = [
         Segment(getattr(article, key), key, (), article.path, article.line_of(key))
         for key in ("title", "summary", "keywords", "disclaimer")

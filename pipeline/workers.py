@@ -72,6 +72,9 @@ def _worker(conn: Connection, memory_mb: int, parent: int) -> None:
     """Worker loop: render tasks until told to stop (None)."""
     from pipeline.fsutil import release_inherited_lock
 
+    # Ctrl-C reaches the whole process group: the build process answers it (and kills its
+    # workers), so a worker must not die of it with a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent(parent)
     release_inherited_lock()
     _limit_memory(memory_mb)

@@ -42,8 +42,77 @@ def test_segments_become_tagged_msgids(tmp_path: Path) -> None:
         "Section: First section › Sub section (paragraph)",
     ]
     assert entry.occurrences == [("source/demo.md", "")]
-    assert pot.find("One item").comment == "Section: First section (list item)"
-    assert pot.find("Dose").comment == "Section: First section › Sub section (table cell)"
+    assert pot.find("One item").comment == "Section: First section (bulleted list item)"
+    assert pot.find("Dose").comment == (
+        "Section: First section › Sub section (table cell, header row, column 2)"
+    )
+    assert pot.find("2 mg").comment == (
+        "Section: First section › Sub section (table cell, row 1, column 2: Dose)"
+    )
+    msgfmt_check(project / "locales" / "demo.pot")
+
+
+KINDS_ARTICLE = """\
+---
+title: Kinds
+slug: demo
+---
+
+## Daily life
+
+> Rest when you feel **tired**.
+>
+> - Ask for help
+
+1. Take the tablet
+2. Drink water
+
+   Do not crush it.
+
+- Walk
+  - Slowly
+
+| Drug | Dose | When |
+| ---- | ---- | ---- |
+| A    | 2 mg | Morning |
+| B    | 4 mg | Evening |
+
+Rest when you feel **tired**.
+"""
+
+
+def test_comments_give_each_block_its_kind_and_place(tmp_path: Path) -> None:
+    """`#:` references carry no line numbers (DESIGN decision 3); the `#.` comment says what
+    the block is and where: quotation, list kind, table row and column with its header."""
+    project = make_project(tmp_path, KINDS_ARTICLE)
+    run_cli("extract", cwd=project)
+    pot = polib.pofile(str(project / "locales" / "demo.pot"))
+    comments = {e.msgid: e.comment.splitlines() for e in pot}
+    where = "Section: Daily life"
+    assert comments == {
+        "Kinds": ["(title)"],
+        "Daily life": ["(heading)"],
+        "Rest when you feel <strong1>tired</strong1>.": [
+            f"{where} (quotation)",
+            f"{where} (paragraph)",
+        ],
+        "Ask for help": [f"{where} (bulleted list item in a quotation)"],
+        "Take the tablet": [f"{where} (numbered list item)"],
+        "Drink water": [f"{where} (numbered list item)"],
+        "Do not crush it.": [f"{where} (numbered list item)"],
+        "Walk": [f"{where} (bulleted list item)"],
+        "Slowly": [f"{where} (bulleted list item)"],
+        "Drug": [f"{where} (table cell, header row, column 1)"],
+        "Dose": [f"{where} (table cell, header row, column 2)"],
+        "When": [f"{where} (table cell, header row, column 3)"],
+        "A": [f"{where} (table cell, row 1, column 1: Drug)"],
+        "2 mg": [f"{where} (table cell, row 1, column 2: Dose)"],
+        "Morning": [f"{where} (table cell, row 1, column 3: When)"],
+        "B": [f"{where} (table cell, row 2, column 1: Drug)"],
+        "4 mg": [f"{where} (table cell, row 2, column 2: Dose)"],
+        "Evening": [f"{where} (table cell, row 2, column 3: When)"],
+    }
+    assert {ref for e in pot for ref in e.occurrences} == {("source/demo.md", "")}
     msgfmt_check(project / "locales" / "demo.pot")
 
 

@@ -70,9 +70,13 @@ def _report(case: Path) -> CheckReport:
 def test_bad_po_gives_expected_lines(case: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(BAD)
     expected = (BAD / f"{_case_name(case)}.expected").read_text("utf-8").splitlines()
-    lines = to_text(_report(case)).splitlines()
-    assert lines[:-1] == expected
+    report = _report(case)
+    assert [str(f) for f in report.findings] == expected
     assert expected, "a bad_po case must find something"
+    # The text output says each finding's severity after its location.
+    for line, finding in zip(to_text(report).splitlines()[:-1], report.findings, strict=True):
+        location, rest = str(finding).split(": ", 1)
+        assert line == f"{location}: {finding.severity}: {rest}"
 
 
 def test_every_check_has_a_bad_po_case() -> None:

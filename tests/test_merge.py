@@ -351,3 +351,121 @@ def test_agrees_with_msgmerge_on_contexts_plurals_ties_and_short_strings(tmp_pat
     assert [(e.msgctxt, e.msgid, _outcome(e), bool(e.obsolete)) for e in ours] == [
         (e.msgctxt, e.msgid, _outcome(e), bool(e.obsolete)) for e in gnu
     ]
+
+
+# --- carry-over (ours; off by default, `pipeline update` turns it on) --------------------------
+
+CARRIED_OLD = (
+    'msgid "Stem cell therapy"\nmsgstr "Terapia komórkowa"\n\n'
+    'msgid "Ask your  doctor."\nmsgstr "Zapytaj lekarza."\n\n'
+    'msgid "Don’t stop “treatment”."\nmsgstr "Nie przerywaj leczenia."\n\n'
+    'msgid "Skip "\nmsgstr "Pomiń "\n\n'
+    'msgid "Take <strong1>2 mg</strong1>."\nmsgstr "Weź <strong1>2 mg</strong1>."\n\n'
+    'msgid "See example.org/Page"\nmsgstr "Zobacz example.org/Page"\n\n'
+    'msgid "Hello %(Name)s"\nmsgstr "Cześć %(Name)s"\n\n'
+    '#, fuzzy\nmsgid "Relapse of symptoms"\nmsgstr "Nawrót objawów"\n'
+)
+CARRIED_NEW = (
+    'msgid "Stem Cell Therapy"\nmsgstr ""\n\n'
+    'msgid "Ask your doctor."\nmsgstr ""\n\n'
+    'msgid "Don\'t stop \\"treatment\\"."\nmsgstr ""\n\n'
+    'msgid "Skip"\nmsgstr ""\n\n'
+    'msgid "TAKE <strong1>2 MG</strong1>."\nmsgstr ""\n\n'
+    'msgid "See example.org/page"\nmsgstr ""\n\n'
+    'msgid "Hello %(name)s"\nmsgstr ""\n\n'
+    'msgid "Relapse of Symptoms"\nmsgstr ""\n'
+)
+
+
+def test_carry_over_keeps_case_space_and_quote_edits_translated() -> None:
+    new = merge(catalog(CARRIED_OLD), template(CARRIED_NEW), carry_over=True)
+    kept = {
+        "Stem Cell Therapy": ("Terapia komórkowa", "Stem cell therapy"),
+        "Ask your doctor.": ("Zapytaj lekarza.", "Ask your  doctor."),
+        'Don\'t stop "treatment".': ("Nie przerywaj leczenia.", "Don’t stop “treatment”."),
+        "Skip": ("Pomiń", "Skip "),  # the edge white space follows the new source
+        "TAKE <strong1>2 MG</strong1>.": (
+            "Weź <strong1>2 mg</strong1>.",
+            "Take <strong1>2 mg</strong1>.",
+        ),
+    }
+    for msgid, (msgstr, previous) in kept.items():
+        entry = only(new, msgid)
+        # not fuzzy, so published; the old source stays as `#|` for review
+        assert (entry.msgstr, entry.flags, entry.previous_msgid) == (msgstr, [], previous)
+    assert [e.msgid for e in new.carried_over] == list(kept)
+    # Case is meaning in addresses and placeholders, and a fuzzy entry was never reviewed:
+    # those follow msgmerge (fuzzy, previous msgid).
+    for msgid in ("See example.org/page", "Hello %(name)s", "Relapse of Symptoms"):
+        assert "fuzzy" in only(new, msgid).flags, msgid
+    assert not new.obsolete_entries()
+
+
+def test_carry_over_is_off_by_default_as_in_msgmerge() -> None:
+    new = merge(catalog(CARRIED_OLD), template(CARRIED_NEW))
+    entry = only(new, "Stem Cell Therapy")
+    assert (entry.msgstr, entry.flags, entry.previous_msgid) == (
+        "Terapia komórkowa",
+        ["fuzzy"],
+        "Stem cell therapy",
+    )
+    assert new.carried_over == []
+
+
+def test_carried_previous_msgid_stays_until_reviewed_and_msgmerge_drops_it() -> None:
+    pot = template(CARRIED_NEW)
+    once = merge(catalog(CARRIED_OLD), pot, carry_over=True)
+    twice = merge(once, pot, carry_over=True)
+    assert generate_po(twice) == generate_po(once)
+    assert twice.carried_over == []  # nothing new to carry: they match exactly now
+    assert only(twice, "Stem Cell Therapy").previous_msgid == "Stem cell therapy"
+    plain = only(merge(once, pot), "Stem Cell Therapy")
+    assert (plain.msgstr, plain.flags, plain.previous_msgid) == ("Terapia komórkowa", [], None)
+
+
+@needs_msgmerge
+def test_merge_command_keeps_msgmerge_semantics_unless_asked(tmp_path: Path) -> None:
+    """`pipeline merge` writes what `msgmerge --previous` writes for a case-only change;
+    `--carry-over` keeps the translation, and gettext's own tools read it unchanged."""
+    (tmp_path / "old.po").write_text(HEADER + CARRIED_OLD, "utf-8")
+    (tmp_path / "new.pot").write_text(POT_HEADER + CARRIED_NEW, "utf-8")
+    run_cli("merge", "old.po", "new.pot", "-o", "ours.po", cwd=tmp_path)
+    gnu = _msgmerge(tmp_path / "old.po", tmp_path / "new.pot", tmp_path / "gnu.po")
+    ours = parse_po(tmp_path / "ours.po")
+    assert [(e.msgid, _outcome(e)) for e in ours] == [(e.msgid, _outcome(e)) for e in gnu]
+    assert "fuzzy" in only(ours, "Stem Cell Therapy").flags
+
+    run_cli("merge", "--carry-over", "old.po", "new.pot", "-o", "carried.po", cwd=tmp_path)
+    carried = tmp_path / "carried.po"
+    entry = only(parse_po(carried), "Stem Cell Therapy")
+    assert (entry.flags, entry.previous_msgid) == ([], "Stem cell therapy")
+    assert subprocess.run(["msgcat", str(carried)], capture_output=True).stdout == (
+        carried.read_bytes()
+    )
+    assert subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(carried)]).returncode == 0
+
+
+_CASES = st.text(alphabet="aA b’'\"“", min_size=1, max_size=8)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.tuples(_CASES, st.booleans(), st.booleans()), max_size=8, unique_by=lambda t: t[0]),
+    st.lists(_CASES, max_size=8, unique=True),
+)
+def test_carry_over_loses_nothing_and_is_idempotent(
+    olds: list[tuple[str, bool, bool]], refs: list[str]
+) -> None:
+    entries = []
+    for msgid, translated, fuzzy in olds:
+        entry = polib.POEntry(msgid=msgid, msgstr=f"T-{msgid}" if translated else "")
+        entry.flags = ["fuzzy"] if fuzzy and translated else []
+        entries.append(entry)
+    po = _file(entries)
+    pot = _file([polib.POEntry(msgid=msgid) for msgid in refs])
+    once = merge(po, pot, carry_over=True)
+    assert _carried(once) >= _carried(po)
+    assert [e.msgid for e in once if not e.obsolete] == refs
+    for entry in once.carried_over:
+        assert "fuzzy" not in entry.flags and entry.previous_msgid != entry.msgid
+    assert _snapshot(merge(once, pot, carry_over=True)) == _snapshot(once)

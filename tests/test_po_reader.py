@@ -310,7 +310,10 @@ def test_update_rewrites_a_crlf_catalog_with_lf(tmp_path: Path) -> None:
     po.write_bytes(lf.replace(b"\n", b"\r\n"))
     result = run_cli("update", "--check", cwd=project, check=False)
     assert result.returncode == 1
-    assert result.stderr == "locales/es/LC_MESSAGES/demo.po:1: stale: run 'pipeline update'\n"
+    assert result.stderr == (
+        "locales/es/LC_MESSAGES/demo.po:1: only the formatting differs (line wrapping or line"
+        " endings): run 'pipeline fmt locales/es/LC_MESSAGES/demo.po'\n"
+    )
     run_cli("update", cwd=project)
     assert po.read_bytes() == lf
 
