@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from conftest import DATA, run_cli
 from pipeline.merge import merge
-from pipeline.po import parse_po, write_po
+from pipeline.po import generate_po, parse_po, write_po
 
 HEADER = """\
 # Old translator notes.
