@@ -390,8 +390,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        click.echo("aborted", err=True)  # Ctrl-C: one line, files whole (written atomically)
         return 1
     return result if isinstance(result, int) else 0
 
