@@ -33,7 +33,7 @@ from pipeline.locales import LocaleInfo, locale_info, long_date
 from pipeline.po import parse_po
 from pipeline.project import parse_articles, po_path
 from pipeline.render import UICatalog, make_environment, render_template
-from pipeline.segments import ParsedArticle
+from pipeline.segments import ParsedArticle, is_local
 from pipeline.translate import (
     FUZZY,
     INVALID,
@@ -317,14 +317,22 @@ def _check_references(config: Config, parsed: ParsedArticle) -> None:
     root = config.source_dir.resolve()
     path = parsed.article.path
     for src, line in parsed.images:
-        target = (config.source_dir / src).resolve()
-        if re.match(r"[a-z][a-z0-9+.-]*:", src, re.I) or src.startswith("/"):
-            raise SourceError(path, line, f"image {src!r} must be a file under source/")
-        if not target.is_relative_to(root):
-            raise SourceError(path, line, f"image {src!r} must be a file under source/")
-        if not target.is_file():
-            raise SourceError(path, line, f"image not found: {src}")
-        _check_pixels(config, path, line, target, src)
+        if (
+            re.match(r"[a-z][a-z0-9+.-]*:", src, re.I)
+            or src.startswith("/")
+            or ".." in src.split("/")
+        ):
+            # (named without '..': it is copied to the same path under output/media/)
+            raise SourceError(path, line, f"image {src[:80]!r} must be a file under source/")
+        try:  # a name too long for the file system, or holding a NUL, is no file of ours
+            target = (config.source_dir / src).resolve()
+            if not target.is_relative_to(root):
+                raise SourceError(path, line, f"image {src!r} must be a file under source/")
+            if not target.is_file():
+                raise SourceError(path, line, f"image not found: {src[:80]}")
+            _check_pixels(config, path, line, target, src)
+        except (OSError, ValueError):
+            raise SourceError(path, line, f"image {src[:80]!r} cannot be read") from None
     for href, line in parsed.links:
         scheme = re.match(r"([a-z][a-z0-9+.-]*):", href, re.I)
         if scheme and scheme[1].lower() not in ("http", "https", "mailto", "tel"):
@@ -336,9 +344,15 @@ def _check_references(config: Config, parsed: ParsedArticle) -> None:
         if not href or href.startswith("#") or scheme:
             continue
         local = href.split("#", 1)[0].split("?", 1)[0]
-        target = (config.source_dir / unquote(local)).resolve()
-        if not target.is_relative_to(root) or not target.exists():
-            raise SourceError(path, line, f"link to a missing local file: {href}")
+        if ".." in unquote(local).split("/"):
+            raise SourceError(path, line, f"link {href[:80]!r} must name a file under source/")
+        try:
+            target = (config.source_dir / unquote(local)).resolve()
+            missing = not target.is_relative_to(root) or not target.is_file()
+        except (OSError, ValueError):
+            missing = True
+        if missing:
+            raise SourceError(path, line, f"link to a missing local file: {href[:80]}")
 
 
 def _check_pixels(config: Config, path: Path, line: int, image: Path, src: str) -> None:
@@ -375,28 +389,49 @@ def _check_raster(config: Config, path: Path, line: int, data: bytes, src: str) 
         )
 
 
-_SVG_IMAGE_HREF = re.compile(rb"<(?:[\w-]+:)?image\b[^>]*?\bhref\s*=\s*([\"'])(.*?)\1", re.S)
+_SVG_REFERENCE = re.compile(
+    rb"""\b(?:href|src)\s*=\s*(["'])(.*?)\1|url\(\s*(["']?)(.*?)\3\s*\)|@import\s*(["'])(.*?)\5"""
+    rb"|(<!ENTITY)",
+    re.S,
+)
+"""Every way an SVG names something to load: links (`href`, `xlink:href`), CSS `url()` and
+`@import`, and XML entities (which may name files)."""
 
 
 def _check_svg(config: Config, path: Path, line: int, image: Path, src: str) -> None:
-    """Rasters inside an SVG: data: URIs are measured; references to other files are
-    refused (WeasyPrint would fetch them)."""
+    """Rasters inside an SVG: data: URIs are measured; references to anything but the SVG's
+    own elements (`#id`) are refused (WeasyPrint would fetch them), and so are entities."""
     import base64
     import binascii
+    from urllib.parse import unquote_to_bytes
 
-    for match in _SVG_IMAGE_HREF.finditer(image.read_bytes()):
-        href = match[2].decode("utf-8", "replace").strip()
+    for match in _SVG_REFERENCE.finditer(image.read_bytes()):
+        if match[7]:
+            raise SourceError(path, line, f"image {src!r} declares XML entities: remove them")
+        raw = match[2] if match[2] is not None else match[4] if match[4] is not None else match[6]
+        href = raw.decode("utf-8", "replace").strip()
+        if href.startswith("#"):
+            continue
         if not href.startswith("data:"):
             raise SourceError(
                 path, line, f"image {src!r} refers to another file ({href[:60]}): embed it"
             )
         header, _, payload = href.partition(",")
         try:
-            data = base64.b64decode(payload, validate=False) if ";base64" in header else b""
+            if ";base64" in header:
+                data = base64.b64decode(payload, validate=False)
+            else:
+                data = unquote_to_bytes(payload)
         except (binascii.Error, ValueError):
             raise SourceError(path, line, f"image {src!r} embeds a broken image") from None
-        if data:
+        if data and header[5:].lower().startswith("image/") and "svg" not in header.lower():
             _check_raster(config, path, line, data, src)
+        elif data:
+            raise SourceError(
+                path,
+                line,
+                f"image {src!r} embeds something other than a raster image: {header[:40]}",
+            )
 
 
 def _copy_assets(config: Config, articles: list[ParsedArticle]) -> None:
@@ -406,7 +441,8 @@ def _copy_assets(config: Config, articles: list[ParsedArticle]) -> None:
         logo = config.root / config.clinic.logo
         write_bytes(out / "assets" / logo.name, logo.read_bytes(), durable=False)
     for parsed in articles:
-        for src, _line in parsed.images:
+        linked = [h.split("#", 1)[0].split("?", 1)[0] for h, _ in parsed.links if is_local(h)]
+        for src in [src for src, _line in parsed.images] + [unquote(h) for h in linked]:
             data = (config.source_dir / src).read_bytes()
             write_bytes(out / MEDIA / src, data, durable=False)
 
@@ -458,7 +494,7 @@ def _local_date(value: str | dt.date, lang: str) -> str:
     try:
         day = dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
     except ValueError:
-        return str(value)
+        return ""  # not a date (`YEAR-MO-DA` of a new catalog): nothing is printed for it
     return long_date(day, lang)
 
 
@@ -551,7 +587,7 @@ def _render_language(
             "version": _version(parsed),
             "updated": _local_date(parsed.article.updated or parsed.article.date, lang),
             "translation": {"revised": _local_date(revised, lang), "percent": translated.percent}
-            if revised
+            if _local_date(revised, lang)
             else None,
             "generated": _local_date(generation_date(), lang),
             "large_print": config.large_print,
@@ -570,7 +606,7 @@ def _render_language(
             f"{display_path(s.path)}:{s.line}: invalid translation: {s.problem}"
             for s in translated.statuses
             if s.status == INVALID
-        ) + tuple(ui.invalid)
+        ) + tuple(lookup.ignored + ui.invalid)
         pages.append(
             _Page(parsed, info, translated, html_path, ui_missing, published, reason, problems)
         )
@@ -805,7 +841,9 @@ def _remove_stale(
     out = config.output_dir
     keep_langs = {config.source_language, *config.languages}
     for folder in out.iterdir() if out.is_dir() else []:
-        if folder.is_dir() and folder.name not in {"assets", MEDIA, *keep_langs}:
+        if folder.is_symlink():  # never followed: what it leads to is not ours to delete
+            folder.unlink()
+        elif folder.is_dir() and folder.name not in {"assets", MEDIA, *keep_langs}:
             shutil.rmtree(folder)
     published = {(r.lang, r.slug) for r in records if r.status in ("built", "up-to-date", "failed")}
     for lang in keep_langs:
@@ -815,7 +853,10 @@ def _remove_stale(
         for item in folder.iterdir():
             slug = item.name.split(".", 1)[0]
             if (lang, slug) not in published:
-                item.unlink()
+                if item.is_dir() and not item.is_symlink():
+                    shutil.rmtree(item)
+                else:
+                    item.unlink()
 
 
 def merge_reports(paths: list[Path]) -> BuildReport:

@@ -849,6 +849,9 @@ def check_catalog(
                 " (run 'pipeline update')",
             )
             continue
+        if template is not None and domain != UI_DOMAIN and entry.msgid_plural:
+            sink.add(entry, entry.linenum, "template", ERROR, PLURAL_ARTICLE)
+            continue
         state = raw_state(entry)
         if state != TRANSLATED:
             if SILENCE_PREFIX + state in entry.flags:
@@ -903,11 +906,25 @@ def _check_entry(
 # The publishing gate
 
 
+PLURAL_ARTICLE = (
+    "message has plural forms (msgid_plural) but the article's text is one sentence, which"
+    " the handout would print empty: remove msgid_plural and the msgstr[N] lines"
+)
+
+
 def entry_errors(
-    entry: polib.POEntry, lang: str, domain: str, source_language: str | None = "en"
+    entry: polib.POEntry,
+    lang: str,
+    domain: str,
+    source_language: str | None = "en",
+    *,
+    article: bool = False,
 ) -> list[str]:
     """The check errors of a translated entry (`check: message`), flags honoured except for
-    the checks in `UNSILENCEABLE`; empty when it may be published."""
+    the checks in `UNSILENCEABLE`; empty when it may be published. An `article` message
+    has one text: a plural entry for it is refused."""
+    if article and entry.msgid_plural:
+        return [f"template: {PLURAL_ARTICLE}"]
     key = (
         entry.msgid,
         entry.msgid_plural,
@@ -940,7 +957,12 @@ _ERRORS_CACHE: dict[tuple[object, ...], tuple[str, ...]] = {}
 
 
 def entry_state(
-    entry: polib.POEntry | None, lang: str, domain: str, source_language: str | None = "en"
+    entry: polib.POEntry | None,
+    lang: str,
+    domain: str,
+    source_language: str | None = "en",
+    *,
+    article: bool = False,
 ) -> EntryState:
     """The publishing gate: an entry is usable (`translated`) when it is translated, not
     fuzzy and free of every check error. `check`, `stats`, `build`, `serve` and the
@@ -948,7 +970,7 @@ def entry_state(
     if entry is None:
         return UNTRANSLATED
     state = raw_state(entry)
-    if state == TRANSLATED and entry_errors(entry, lang, domain, source_language):
+    if state == TRANSLATED and entry_errors(entry, lang, domain, source_language, article=article):
         return INVALID
     return state
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import ConfigError
+from pipeline.fsutil import check_tree
 from pipeline.locales import invalid_reason
 
 PAPER_SIZES = {"A4": "A4", "LETTER": "letter", "A5": "A5", "LEGAL": "legal"}
@@ -136,7 +137,7 @@ def find_project(start: Path) -> Path:
     """The nearest folder from `start` upwards whose pyproject.toml has [tool.pipeline]."""
     for folder in (start.resolve(), *start.resolve().parents):
         candidate = folder / "pyproject.toml"
-        if candidate.is_file() and "[tool.pipeline" in candidate.read_text("utf-8"):
+        if candidate.is_file() and b"[tool.pipeline" in candidate.read_bytes():
             return folder
     raise ConfigError(None, None, f"no pyproject.toml with [tool.pipeline] in {start} or above")
 
@@ -166,7 +167,13 @@ def key_line(text: str, table: str, key: str) -> int | None:
 def load_config(root: Path) -> Config:
     """Read and validate `root/pyproject.toml`; every error names file, line and key."""
     path = root / "pyproject.toml"
-    text = path.read_text("utf-8")
+    try:
+        text = path.read_text("utf-8")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise ConfigError(path, line, "pyproject.toml is not valid UTF-8") from None
+    except OSError as exc:
+        raise ConfigError(path, 1, f"cannot read pyproject.toml: {exc.strerror}") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -202,6 +209,13 @@ def load_config(root: Path) -> Config:
         if reason:
             key = "source_language" if code == source_language else "languages"
             raise fail("tool.pipeline", key, reason)
+    if source_language in languages:
+        raise fail(
+            "tool.pipeline",
+            "languages",
+            f"'tool.pipeline.languages' lists the source language {source_language!r}:"
+            " it is always built",
+        )
     if len(set(languages)) != len(languages):
         raise fail("tool.pipeline", "languages", "'tool.pipeline.languages' lists a language twice")
 
@@ -271,6 +285,7 @@ def load_config(root: Path) -> Config:
             )
         return value
 
+    check_tree(root)
     return Config(
         root=root,
         pyproject=path,

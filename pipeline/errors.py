@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 
@@ -46,8 +47,14 @@ class LockError(PipelineError):
 
 
 def display_path(path: Path) -> str:
-    """Show paths relative to the working directory when they are inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    """Show paths relative to the working directory when they are inside it; a symbolic
+    link is named where it is, not where it leads."""
+    for mine, here in (
+        (Path(os.path.abspath(path)), Path(os.path.abspath(os.curdir))),
+        (path.resolve(), Path.cwd().resolve()),
+    ):
+        try:
+            return str(mine.relative_to(here))
+        except ValueError:
+            continue
+    return str(path)

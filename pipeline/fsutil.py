@@ -8,7 +8,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from pipeline.errors import LockError
+from pipeline.errors import ConfigError, LockError
 
 
 def write_bytes(path: Path, data: bytes, durable: bool = True) -> bool:
@@ -84,3 +84,40 @@ def remove_temporaries(root: Path) -> None:
         for leftover in (root / folder).rglob(".*.tmp"):
             with contextlib.suppress(OSError):
                 leftover.unlink()
+
+
+PROJECT_FOLDERS = ("source", "locales", "templates")
+"""The folders the pipeline reads; `output` and `.preview` are the ones it writes."""
+
+
+def check_tree(root: Path) -> None:
+    """Refuse a project whose files lead outside it or are not plain files, before anything
+    reads or writes them: a symbolic link out of the project would publish the build
+    machine's files (or let the clean-up of `output/` delete them), and a pipe or a device
+    would block a read or never end it."""
+    top = root.resolve()
+    for name in ("output", ".preview"):
+        folder = root / name
+        if folder.is_symlink() or (folder.exists() and not folder.resolve().is_relative_to(top)):
+            raise ConfigError(folder, 1, f"{name}/ must be a folder of the project, not a link")
+        for inner, dirs, files in os.walk(folder):
+            for entry in (*dirs, *files):
+                path = Path(inner) / entry
+                if path.is_symlink() and not path.resolve().is_relative_to(top):
+                    raise ConfigError(path, 1, "symbolic link to a place outside the project")
+    seen: set[str] = set()
+    for name in PROJECT_FOLDERS:
+        for walked, dirs, files in os.walk(root / name, followlinks=True):
+            real = os.path.realpath(walked)
+            if real in seen:  # a link back to a folder already walked
+                dirs[:] = []
+                continue
+            seen.add(real)
+            for entry in (*dirs, *files):
+                path = Path(walked) / entry
+                target = Path(os.path.realpath(path))
+                if not target.is_relative_to(top):
+                    raise ConfigError(path, 1, "symbolic link to a file outside the project")
+                if entry in files and not target.is_file():
+                    kind = "a broken symbolic link" if not target.exists() else "a pipe or device"
+                    raise ConfigError(path, 1, f"not a regular file ({kind})")

@@ -18,6 +18,7 @@ columns, so that `msgcat` and `msgmerge` reproduce our files byte for byte.
 from __future__ import annotations
 
 import re
+import stat
 from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
 
@@ -635,6 +636,9 @@ def parse_po(path: Path, text: str | None = None, *, strip_bom: bool = False) ->
     fmt`, which removes it).
     """
     try:
+        if text is None and not stat.S_ISREG(path.stat().st_mode):
+            # A pipe or a device would block or never end: only plain files are catalogs.
+            raise CatalogError(path, 1, "not a regular file (a folder, pipe or device)")
         size = path.stat().st_size if text is None else len(text)
         if size > MAX_CATALOG_BYTES:
             raise CatalogError(

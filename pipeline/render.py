@@ -29,8 +29,10 @@ PAGE, PAGES = "\ue000", "\ue001"
 
 
 LRI, PDI = "\u2066", "\u2069"
-"""Left-to-right isolate and its end: an untranslated string on a right-to-left page keeps
-its own order (its full stop stays at its end) in text and attributes alike."""
+"""Isolate and its end around an untranslated string on a page of the other direction, so
+that it keeps its own order (its full stop stays at its end). In attributes they stay; in
+text `render_template` turns them into a `<bdi lang dir>`, because WeasyPrint lays out
+each line on its own and an isolate that wraps loses its effect on the next line."""
 
 
 class UICatalog:
@@ -49,18 +51,24 @@ class UICatalog:
         from pipeline.checks import UI_DOMAIN, entry_errors, entry_state
         from pipeline.errors import display_path
         from pipeline.model import EntryState
+        from pipeline.translate import ignored_context
 
         self.singular: dict[str, str] = {}
         self.plural: dict[str, dict[int, str]] = {}
         self.plural_index = plural_index or (lambda n: 0 if n == 1 else 1)
         self.missing: set[str] = set()
         self.isolate = isolate
+        self.source_language = source_language
         self.invalid: list[str] = []
         """`path:line: invalid translation: ...` for each entry the gate refused."""
         if catalog is None:
             return
         for entry in catalog:
-            if entry.obsolete or not entry.msgid or entry.msgctxt is not None:
+            if entry.obsolete or not entry.msgid:
+                continue
+            if entry.msgctxt is not None:  # no template string has one: never printed
+                if path is not None:
+                    self.invalid.append(ignored_context(path, entry))
                 continue
             state = entry_state(entry, lang, UI_DOMAIN, source_language)
             if state == EntryState.INVALID and path is not None:
@@ -152,14 +160,33 @@ def make_environment(templates_dir: Path, ui: UICatalog) -> Environment:
         env.filters["one_stop"] = one_stop
         _ENVIRONMENTS[templates_dir] = env
     env.install_gettext_callables(ui.gettext, ui.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["_fallback_language"] = ui.source_language if ui.isolate else ""
     return env
+
+
+_TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
+_ISOLATED = re.compile(f"{LRI}([^{LRI}{PDI}]*){PDI}")
+
+
+def _isolate_in_text(html_text: str, source_language: str) -> str:
+    """Each isolated fallback string in the page's text becomes a `<bdi>` in its own language
+    and direction (attribute values keep their isolates)."""
+    from pipeline.locales import locale_info
+
+    info = locale_info(source_language)
+    bdi = f'<bdi lang="{info.tag}" dir="{info.direction}">\\1</bdi>'
+    parts = _TAG_OR_TEXT.split(html_text)
+    for index in range(0, len(parts), 2):  # even parts are text between tags
+        if LRI in parts[index]:
+            parts[index] = _ISOLATED.sub(bdi, parts[index])
+    return "".join(parts)
 
 
 def render_template(env: Environment, name: str, context: Mapping[str, Any]) -> str:
     """Render one template; template mistakes become one-line `TemplateError`s."""
     templates_dir = Path(env.loader.searchpath[0])  # type: ignore[union-attr]
     try:
-        return env.get_template(name).render(**context)
+        rendered = env.get_template(name).render(**context)
     except TemplateSyntaxError as exc:
         raise TemplateError(
             Path(exc.filename or templates_dir / name), exc.lineno, exc.message or "syntax error"
@@ -168,6 +195,10 @@ def render_template(env: Environment, name: str, context: Mapping[str, Any]) -> 
         raise TemplateError(
             templates_dir / name, _template_line(exc, name), f"undefined: {exc.message}"
         ) from None
+    fallback_language = str(env.globals.get("_fallback_language", ""))
+    if fallback_language and LRI in rendered:
+        rendered = _isolate_in_text(rendered, fallback_language)
+    return rendered
 
 
 def _template_line(exc: BaseException, name: str) -> int:

@@ -39,10 +39,18 @@ class Tag:
     open_html: str
     close_html: str
     """Empty for self-closing placeholders (images, code, line breaks)."""
+    local: bool = False
+    """A link to a file under source/: its `href` is relative to source/, and the page that
+    shows it sits elsewhere (the build copies the file and prefixes the link)."""
 
     @property
     def paired(self) -> bool:
         return bool(self.close_html)
+
+
+def is_local(href: str) -> bool:
+    """A link to a file of the project: no scheme, no `//host`, not only a `#fragment`."""
+    return bool(href) and not re.match(r"[a-z][a-z0-9+.-]*:|//|#", href, re.I)
 
 
 @dataclass(frozen=True)
@@ -184,7 +192,8 @@ def _inline_text(article: Article, children: list[Token], line: int) -> tuple[st
                     f"inline markup nested more than {MAX_INLINE_DEPTH} levels deep",
                 )
             tag = _PAIRED[kind]
-            tags.append(Tag(name, f"<{tag}{_attrs(child)}>", f"</{tag}>"))
+            local = tag == "a" and is_local(str(child.attrs.get("href", "")))
+            tags.append(Tag(name, f"<{tag}{_attrs(child)}>", f"</{tag}>", local))
             parts.append(f"<{name}>")
         elif kind in _CLOSE:
             parts.append(f"</{stack.pop()}>")

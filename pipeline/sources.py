@@ -18,6 +18,7 @@ RESERVED_SLUGS = frozenset({"ui", "index", "report", "assets", "media"})
 """Names the pipeline uses itself: the interface catalog, the index page, the report and
 the folders of copied files."""
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_DATES = ("date", "updated")
 
 
 @dataclass(frozen=True)
@@ -48,11 +49,23 @@ class Article:
         return dict(self.field_lines).get(key, 1)
 
 
+def _is_date(text: str) -> bool:
+    """`YYYY-MM-DD` (a time may follow) naming a day that exists."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}(?:[T ].*)?", text):
+        return False
+    try:
+        dt.date.fromisoformat(text[:10])
+    except ValueError:
+        return False
+    return True
+
+
 def _as_text(path: Path, line: int, key: str, value: object) -> str:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if not isinstance(value, str):
-        raise SourceError(path, line, f"front matter '{key}' must be text")
+        kind = "a date written YYYY-MM-DD" if key in _DATES else "text"
+        raise SourceError(path, line, f"front matter '{key}' must be {kind}")
     return " ".join(value.split())
 
 
@@ -111,6 +124,14 @@ def read_article(path: Path) -> Article:
     for key in (*_REQUIRED, *_OPTIONAL):
         if key in data and data[key] is not None:
             values[key] = _as_text(path, fl.get(key, 2), key, data[key])
+    for key in _DATES:
+        # Quoted or not, a date is printed in every handout's provenance: only real ones.
+        if values.get(key) and not _is_date(values[key]):
+            raise SourceError(
+                path,
+                fl.get(key, 2),
+                f"'{key}' is not a valid date: {values[key][:40]} (use YYYY-MM-DD)",
+            )
     if not values.get("title"):
         raise SourceError(path, 1, "front matter has no 'title'")
     slug = values.get("slug", slug_default)

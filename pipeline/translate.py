@@ -92,8 +92,11 @@ class TranslatedArticle:
         return all(s.status == TRANSLATED for s in self.statuses)
 
 
-def tagged_to_html(text: str, tags: tuple[Tag, ...], images: dict[str, str]) -> str:
-    """Escape `text` and turn its known numbered tags back into the source's markup."""
+def tagged_to_html(
+    text: str, tags: tuple[Tag, ...], images: dict[str, str], prefix: str = ""
+) -> str:
+    """Escape `text` and turn its known numbered tags back into the source's markup; links
+    to files under source/ get `prefix`, where the build copies them."""
     by_name = {t.name: t for t in tags}
     out: list[str] = []
     pos = 0
@@ -106,8 +109,12 @@ def tagged_to_html(text: str, tags: tuple[Tag, ...], images: dict[str, str]) -> 
         pos = match.end()
         if tag.name in images:
             out.append(images[tag.name])
+        elif closing:
+            out.append(tag.close_html)
+        elif tag.local and prefix:
+            out.append(tag.open_html.replace(' href="', f' href="{escapeHtml(prefix)}', 1))
         else:
-            out.append(tag.close_html if closing else tag.open_html)
+            out.append(tag.open_html)
     out.append(escapeHtml(text[pos:]))
     return "".join(out)
 
@@ -132,10 +139,16 @@ class Lookup:
         self.trusted = trusted
         """The source language's own identity catalog: nothing to check."""
         self.entries: dict[str, polib.POEntry] = {}
+        self.ignored: list[str] = []
+        """`path:line: ...` for each `msgctxt` entry: never printed, named by the build."""
         if catalog is not None:
             for entry in catalog:
-                if not entry.obsolete and entry.msgid and entry.msgctxt is None:
+                if entry.obsolete or not entry.msgid:
+                    continue
+                if entry.msgctxt is None:
                     self.entries[entry.msgid] = entry
+                elif path is not None and not trusted:
+                    self.ignored.append(ignored_context(path, entry))
 
     def percent(self, segments: list[Segment]) -> int:
         """Share of `segments` this catalog translates usably, rounded down."""
@@ -153,13 +166,21 @@ class Lookup:
         if self.trusted:
             return entry.msgstr, SegmentStatus(segment.text, TRANSLATED, *where)
         domain = self.path.stem if self.path is not None else ""
-        state = entry_state(entry, self.lang, domain, self.source_language)
+        state = entry_state(entry, self.lang, domain, self.source_language, article=True)
         if state == INVALID:
-            problems = entry_errors(entry, self.lang, domain, self.source_language)
+            problems = entry_errors(entry, self.lang, domain, self.source_language, article=True)
             return None, SegmentStatus(segment.text, INVALID, *where, "; ".join(problems))
         if state != TRANSLATED:
             return None, SegmentStatus(segment.text, state, *where)
         return entry.msgstr, SegmentStatus(segment.text, TRANSLATED, *where)
+
+
+def ignored_context(path: Path, entry: polib.POEntry) -> str:
+    """How the build names an entry with a `msgctxt`, which no message of ours has."""
+    return (
+        f"{display_path(path)}:{entry.linenum}: invalid translation: template: message with"
+        f" msgctxt {entry.msgctxt[:40]!r} is not in the template and is never printed"
+    )
 
 
 def _section_of(segment: Segment) -> tuple[str, ...]:
@@ -225,11 +246,11 @@ def translate_article(
 
         if index in texts:
             block, text, fallback = texts[index]
-            rendered = tagged_to_html(text, block.segment.tags, images)
+            rendered = tagged_to_html(text, block.segment.tags, images, image_prefix)
             if fallback and locale.code != source.code:
                 _set_lang(tokens[block.attr_token_index], source)
         elif index in fixed:
-            rendered = tagged_to_html(*fixed[index], images)
+            rendered = tagged_to_html(*fixed[index], images, image_prefix)
         else:
             rendered = "".join(images.values())
         kept = fixed[index][0] if index in fixed else ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import random
 import signal
@@ -93,6 +94,46 @@ def test_a_killed_run_leaves_old_or_new_files_never_half(tmp_path: Path) -> None
         b"Clinical Studies"
         in (project / "locales" / "es" / "LC_MESSAGES" / f"{SLUG}.po").read_bytes()
     )
+
+
+def test_a_build_killed_between_pdfs_never_leaves_a_stale_pdf_current(tmp_path: Path) -> None:
+    """Kill the build right after the first PDF of a language is rewritten, revert the
+    catalog, rebuild: every PDF shows the catalog's current translation, whichever edition
+    the kill caught, and the killed run's report says it did not finish."""
+    project = copy_project(tmp_path / "p")
+    po = project / "locales" / "es" / "LC_MESSAGES" / f"{SLUG}.po"
+    original = po.read_bytes()
+    run_cli("build", "--lang", "es", cwd=project)
+    pdfs = [project / "output" / "es" / f"{SLUG}{suffix}" for suffix in (".pdf", ".large.pdf")]
+    for revised in ("sistémica", "crónica"):
+        set_msgstrs(po, {"Autoimmune Disease": f"Enfermedad autoinmune {revised}"})
+        before = {pdf: pdf.stat().st_ino for pdf in pdfs}
+        process = subprocess.Popen(
+            [sys.executable, "-m", "pipeline", "build", "--lang", "es", "--jobs", "1"],
+            cwd=project,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline and process.poll() is None:
+            if any(pdf.exists() and pdf.stat().st_ino != before[pdf] for pdf in pdfs):
+                process.send_signal(signal.SIGKILL)  # between the two PDF writes
+                break
+            time.sleep(0.005)
+        process.wait()
+        rewritten = [pdf for pdf in pdfs if pdf.exists() and pdf.stat().st_ino != before[pdf]]
+        assert len(rewritten) == 1, "the kill came after both PDFs or before either"
+        report = json.loads((project / "output" / "report.json").read_text("utf-8"))
+        assert report["complete"] is False
+        po.write_bytes(original)  # the translator reverts
+        rebuild = run_cli("build", "--lang", "es", "--jobs", "1", cwd=project)
+        assert "built output/es/" in rebuild.stdout  # the killed run's PDF is rebuilt
+        for pdf in pdfs:
+            text = squash(pdftotext(pdf))
+            assert "Enfermedad autoinmune" in text and revised not in text, pdf.name
+        report = json.loads((project / "output" / "report.json").read_text("utf-8"))
+        assert report["complete"] is True
+    assert _processes_in(project) == []
 
 
 def _processes_in(folder: Path, wait: float = 5.0) -> list[int]:
