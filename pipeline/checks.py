@@ -29,6 +29,7 @@ from pipeline.locales import PSEUDO, invalid_reason, locale_info
 from pipeline.model import (
     TAG_RE,
     EntryState,
+    Layout,
     check_tags,
     count_words,
     live_entries,
@@ -1051,8 +1052,7 @@ def run_checks(config: Config, langs: list[str] | None = None) -> CheckReport:
     silenced = files = 0
     templates = read_template_keys(config)
     for lang in chosen_languages(config, langs):
-        folder = config.locales_dir / lang / "LC_MESSAGES"
-        catalogs = [(path, parse_po(path)) for path in sorted(folder.glob("*.po"))]
+        catalogs = [(path, parse_po(path)) for path in Layout.of(config).pos(lang)]
         glossary = glossary_for(config.locales_dir, lang)
         found, quiet = check_language(lang, catalogs, config.source_language, glossary, templates)
         findings.extend(found)
