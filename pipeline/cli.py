@@ -211,13 +211,13 @@ def build(
     from pipeline.project import validate_lang
 
     config = _config(ctx)
-    part = _shard(shard)
+    options = stage.BuildOptions(langs=langs, jobs=jobs, force=force, shard=_shard(shard))
     for lang in langs:
         validate_lang(config, lang)
     with project_lock(config.root), _progress() as progress:
-        report = stage.build(config, list(langs) or None, jobs, force, part, progress)
+        report = stage.build(config, options, progress)
     for record in report.outputs:
-        if record.status == "not-published":
+        if record.status == stage.Status.NOT_PUBLISHED:
             click.echo(f"not published: output/{record.pdf}: {record.reason}")
         for warning in record.warnings:
             click.echo(f"warning: {warning}", err=True)
@@ -259,7 +259,9 @@ def _progress() -> Iterator[Callable[[OutputRecord, int], None]]:
 
 def _summary(report: BuildReport) -> None:
     """Per-language counts (a table on a terminal), then one summary line."""
-    statuses = ("built", "up-to-date", "not-published", "failed")
+    from pipeline.build import Status
+
+    statuses = list(Status)
     per_lang: dict[str, Counter[str]] = {}
     for record in report.outputs:
         per_lang.setdefault(record.lang, Counter())[record.status] += 1

@@ -1,0 +1,92 @@
+"""The build: articles × languages → HTML pages, PDF handouts, index and report.
+
+The stages, in order (`_stages` below reads top to bottom; one module each):
+
+1. `inputs`  — read the sources; check templates, images and links;
+2. `plan`    — which pages to make, and in which languages each article is published,
+               decided once (`gate`: each catalog through the publishing gate);
+3. `pages`   — the HTML pages that are out of date;
+4. `pdfs`    — the PDF editions that are out of date;
+5. `finish`  — the index page, the removal of outputs nobody makes, the report.
+
+Each stage passes frozen records to the next (`records`). What an earlier build made
+is in `state`: a build redoes only what changed. Stages 2 to 4 run their tasks in one
+pool of worker processes (`pipeline.workers`) when there is more than one task.
+"""
+
+from __future__ import annotations
+
+from pipeline.build.finish import remove_stale, report, write_index
+from pipeline.build.inputs import copy_assets, read_sources
+from pipeline.build.pages import make_pages
+from pipeline.build.pdfs import PdfStage, Progress
+from pipeline.build.plan import make_plan
+from pipeline.build.records import (
+    BuildOptions,
+    BuildReport,
+    Edition,
+    OutputRecord,
+    Status,
+    merge_reports,
+)
+from pipeline.build.state import PageState, PdfState
+from pipeline.config import Config
+from pipeline.errors import PipelineError
+from pipeline.fsutil import write_text
+from pipeline.workers import Pool
+
+__all__ = [
+    "BuildOptions",
+    "BuildReport",
+    "Edition",
+    "OutputRecord",
+    "Status",
+    "build",
+    "merge_reports",
+]
+
+
+def build(
+    config: Config, options: BuildOptions | None = None, progress: Progress | None = None
+) -> BuildReport:
+    """Make every language's pages and handouts in `output/`; return the report, also
+    written to `output/report.json` (with `complete: false` until the build ends)."""
+    options = options or BuildOptions()
+    path = config.output_dir / options.report_name
+    unfinished = BuildReport((), ("the build did not finish",), complete=False)
+    write_text(path, unfinished.to_json(), durable=False)
+    try:
+        result = _stages(config, options, progress)
+    except PipelineError as exc:
+        write_text(path, BuildReport((), (str(exc),)).to_json(), durable=False)
+        raise
+    write_text(path, result.to_json(), durable=False)
+    return result
+
+
+def _stages(config: Config, options: BuildOptions, progress: Progress | None) -> BuildReport:
+    out = config.output_dir
+    sources = read_sources(config)  # 1
+    page_state = PageState.load(out)
+    pdfs = PdfStage(config, PdfState(out), {s.slug: s for s in sources}, options.force)
+    preload = ("weasyprint",) if options.pdf else ()
+    with Pool(
+        options.jobs or _cores(), config.render_memory_mb, config.render_timeout, preload
+    ) as pool:
+        plan = make_plan(config, options, sources, page_state, pool)  # 2
+        copy_assets(config, sources)
+        pages = make_pages(config, plan, page_state, pool, options.annotate)  # 3
+        if options.pdf:  # 4
+            pdfs.plan(pages)
+            pdfs.keep_shard(*options.shard)
+            pdfs.render(pool, progress)
+    if not options.langs and options.shard == (1, 1) and options.pdf:  # 5
+        remove_stale(config, pdfs.records)
+    write_index(config, sources, plan, pages)
+    return report(pages, pdfs.records, pdfs.errors)
+
+
+def _cores() -> int:
+    import os
+
+    return os.cpu_count() or 1

@@ -1,0 +1,186 @@
+"""Stage 1 of the build: the sources, read and checked, and the files pages refer to.
+
+Templates must be there; every image must be a readable file under `source/` of a
+sane size, every local link must lead to a file; the clinic logo and the articles'
+images are copied into `output/`. A problem stops the build with its source line
+before anything is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote
+
+from pipeline.config import Config
+from pipeline.errors import SourceError, TemplateError
+from pipeline.fsutil import write_bytes
+from pipeline.segments import ParsedArticle, segment_article
+from pipeline.sources import find_articles, read_article
+
+MEDIA = "media"
+"""Where articles' images are copied: a folder of their own, so that no source file can
+take the place of an output (a QR code, the logo, a page)."""
+ASSETS = "assets"
+"""Where the clinic logo is copied."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """One article, parsed, and the hash of its file."""
+
+    parsed: ParsedArticle
+    digest: str
+    """SHA-256 of the source file: the article's identity for caching and its version."""
+
+    @property
+    def slug(self) -> str:
+        return self.parsed.article.slug
+
+
+_PARSED: dict[tuple[Path, str], ParsedArticle] = {}
+"""Articles parsed in this process, by path and digest. Worker processes are forked after
+the build reads its sources, so they find every article here without parsing it again."""
+
+
+def parsed_article(path: Path, digest: str) -> ParsedArticle:
+    """The article at `path` as the file with this digest holds it, parsed once per process."""
+    parsed = _PARSED.get((path, digest))
+    if parsed is None:
+        parsed = segment_article(read_article(path))
+        _PARSED[path, digest] = parsed
+    return parsed
+
+
+def read_sources(config: Config) -> tuple[Source, ...]:
+    """Every article, parsed and checked (templates present, images and links sound)."""
+    _check_templates(config)
+    sources = []
+    for path in find_articles(config.source_dir):
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        parsed = parsed_article(path, digest)
+        _check_references(config, parsed)
+        sources.append(Source(parsed, digest))
+    return tuple(sources)
+
+
+def copy_assets(config: Config, sources: tuple[Source, ...]) -> None:
+    """Copy the clinic logo and the articles' images into output/ (unchanged files are
+    left alone)."""
+    out = config.output_dir
+    if config.clinic.logo:
+        logo = config.root / config.clinic.logo
+        write_bytes(out / ASSETS / logo.name, logo.read_bytes(), durable=False)
+    for source in sources:
+        for src, _line in source.parsed.images:
+            data = (config.source_dir / src).read_bytes()
+            write_bytes(out / MEDIA / src, data, durable=False)
+
+
+def logo_url(config: Config) -> str:
+    """The logo's URL from a page in output/<lang>/; empty without a logo."""
+    return f"../{ASSETS}/{Path(config.clinic.logo).name}" if config.clinic.logo else ""
+
+
+def stylesheet(config: Config) -> str:
+    return (config.templates_dir / "style.css").read_text("utf-8")
+
+
+def _check_templates(config: Config) -> None:
+    needed = ["handout.html", "index.html", "style.css"]
+    if config.large_print:
+        needed.append("large-print.css")
+    for name in needed:
+        if not (config.templates_dir / name).is_file():
+            raise TemplateError(
+                config.templates_dir / name, 1, f"missing template: templates/{name}"
+            )
+
+
+def _check_references(config: Config, parsed: ParsedArticle) -> None:
+    """Images must be files under source/ of a sane size; local links must exist."""
+    root = config.source_dir.resolve()
+    path = parsed.article.path
+    for src, line in parsed.images:
+        target = (config.source_dir / src).resolve()
+        if re.match(r"[a-z][a-z0-9+.-]*:", src, re.I) or src.startswith("/"):
+            raise SourceError(path, line, f"image {src!r} must be a file under source/")
+        if not target.is_relative_to(root):
+            raise SourceError(path, line, f"image {src!r} must be a file under source/")
+        if not target.is_file():
+            raise SourceError(path, line, f"image not found: {src}")
+        _check_pixels(config, path, line, target, src)
+    for href, line in parsed.links:
+        scheme = re.match(r"([a-z][a-z0-9+.-]*):", href, re.I)
+        if scheme and scheme[1].lower() not in ("http", "https", "mailto", "tel"):
+            raise SourceError(path, line, f"link with a forbidden URL scheme: {href}")
+        if href.startswith("//"):
+            raise SourceError(
+                path, line, f"link without a scheme: {href} (write https:{href} for a web page)"
+            )
+        if not href or href.startswith("#") or scheme:
+            continue
+        local = href.split("#", 1)[0].split("?", 1)[0]
+        target = (config.source_dir / unquote(local)).resolve()
+        if not target.is_relative_to(root) or not target.exists():
+            raise SourceError(path, line, f"link to a missing local file: {href}")
+
+
+def _check_pixels(config: Config, path: Path, line: int, image: Path, src: str) -> None:
+    """Refuse huge raster images from their header alone, before anything decodes them,
+    whatever their file name says; an SVG may embed rasters only as data: URIs, which
+    are measured the same way."""
+    data = image.read_bytes()
+    if data[:65536].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        _check_svg(config, path, line, data, src)
+        return
+    _check_raster(config, path, line, data, src)
+
+
+def _check_raster(config: Config, path: Path, line: int, data: bytes, src: str) -> None:
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    limit = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = None  # only the header is read; our own limit applies below
+    try:
+        with Image.open(io.BytesIO(data)) as picture:
+            width, height = picture.size
+    except (UnidentifiedImageError, OSError, ValueError):
+        raise SourceError(path, line, f"image {src!r} is not a readable image") from None
+    finally:
+        Image.MAX_IMAGE_PIXELS = limit
+    if width * height > config.max_image_pixels:
+        raise SourceError(
+            path,
+            line,
+            f"image {src!r} is {width}×{height} pixels, over the limit of"
+            f" {config.max_image_pixels} (max_image_pixels)",
+        )
+
+
+_SVG_IMAGE_HREF = re.compile(rb"<(?:[\w-]+:)?image\b[^>]*?\bhref\s*=\s*([\"'])(.*?)\1", re.S)
+
+
+def _check_svg(config: Config, path: Path, line: int, data: bytes, src: str) -> None:
+    """Rasters inside an SVG: data: URIs are measured; references to other files are
+    refused (WeasyPrint would fetch them)."""
+    import base64
+    import binascii
+
+    for match in _SVG_IMAGE_HREF.finditer(data):
+        href = match[2].decode("utf-8", "replace").strip()
+        if not href.startswith("data:"):
+            raise SourceError(
+                path, line, f"image {src!r} refers to another file ({href[:60]}): embed it"
+            )
+        header, _, payload = href.partition(",")
+        try:
+            embedded = base64.b64decode(payload, validate=False) if ";base64" in header else b""
+        except (binascii.Error, ValueError):
+            raise SourceError(path, line, f"image {src!r} embeds a broken image") from None
+        if embedded:
+            _check_raster(config, path, line, embedded, src)
