@@ -892,9 +892,13 @@ def _check_entry(
     plural: _Plural | None,
     source_language: str | None,
     domain: str = "",
+    errors_only: bool = False,
 ) -> None:
-    """Run every form-level check on a translated entry; one finding per check and severity."""
+    """Run every form-level check on a translated entry; one finding per check and severity.
+    `errors_only` skips the warnings (the publishing gate needs errors only)."""
     for check, severity, function in _entry_checks(entry, lang, source_language, domain):
+        if errors_only and severity != ERROR:
+            continue
         problems = [f"{form.label}{p}" for form in _forms(entry, plural) for p in function(form)]
         if problems:
             sink.add(entry, entry.linenum, check, severity, "; ".join(problems))
@@ -929,7 +933,7 @@ def entry_errors(
             and len(entry.msgstr_plural) != plural.nplurals
         ):
             sink.add(entry, 0, "header", ERROR, f"{len(entry.msgstr_plural)} plural forms")
-        _check_entry(sink, entry, lang, plural, source_language, domain)
+        _check_entry(sink, entry, lang, plural, source_language, domain, errors_only=True)
         found = tuple(f"{f.check}: {f.message}" for f in sink.findings if f.severity == ERROR)
         if len(_ERRORS_CACHE) > 100_000:
             _ERRORS_CACHE.clear()

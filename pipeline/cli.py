@@ -273,6 +273,9 @@ def _summary(report: BuildReport) -> None:
         for lang, counts in sorted(per_lang.items()):
             table.add_row(lang, *(str(counts[s]) for s in statuses))
         Console().print(table)
+    if report.pages_made or report.pages_kept:
+        made, kept = len(report.pages_made), len(report.pages_kept)
+        click.echo(f"pages: {made} made, {kept} up-to-date")
     counts = Counter(r.status for r in report.outputs)
     click.echo("summary: " + ", ".join(f"{counts[s]} {s}" for s in statuses))
 

@@ -9,7 +9,6 @@ document never stops the rest of a build. What a task raises comes back as data
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import importlib
 import multiprocessing
@@ -251,16 +250,18 @@ class Pool:
             if task is None:
                 continue
             outcome: Outcome[R] | None = None
+            ended = slot.process.sentinel in ready
             if slot.conn in ready:
-                with contextlib.suppress(EOFError, OSError):
+                try:
                     outcome = slot.conn.recv()
-            if outcome is None and (
-                slot.process.sentinel in ready or time.monotonic() - slot.started > self.timeout
-            ):
-                if slot.process.is_alive():
-                    failure = Failure(FailureKind.TIMEOUT, f"took longer than {self.timeout:g} s")
-                else:
+                except (EOFError, OSError):
+                    ended = True  # the worker closed its end: it is dying
+            timed_out = time.monotonic() - slot.started > self.timeout
+            if outcome is None and (ended or timed_out):
+                if ended:
                     failure = Failure(FailureKind.CRASH, "the worker crashed (out of memory?)")
+                else:
+                    failure = Failure(FailureKind.TIMEOUT, f"took longer than {self.timeout:g} s")
                 seconds = time.monotonic() - slot.started
                 slot.kill()
                 self._slots[index] = slot = _Slot(self.memory_mb, self.preload)

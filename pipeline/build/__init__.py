@@ -66,8 +66,8 @@ def build(
 
 def _stages(config: Config, options: BuildOptions, progress: Progress | None) -> BuildReport:
     out = config.output_dir
-    sources = read_sources(config)  # 1
     page_state = PageState.load(out)
+    sources = read_sources(config, page_state.references)  # 1
     pdfs = PdfStage(config, PdfState(out), {s.slug: s for s in sources}, options.force)
     preload = ("weasyprint",) if options.pdf else ()
     with Pool(
@@ -82,8 +82,8 @@ def _stages(config: Config, options: BuildOptions, progress: Progress | None) ->
             pdfs.render(pool, progress)
     if not options.langs and options.shard == (1, 1) and options.pdf:  # 5
         remove_stale(config, pdfs.records)
-    write_index(config, sources, plan, pages)
-    return report(pages, pdfs.records, pdfs.errors)
+    write_index(config, sources, plan, pages, page_state)
+    return report(plan, pages, pdfs.records, pdfs.errors)
 
 
 def _cores() -> int:

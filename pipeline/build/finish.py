@@ -3,8 +3,9 @@ and the report."""
 
 from __future__ import annotations
 
+import json
 import shutil
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from markupsafe import Markup
 
@@ -12,6 +13,7 @@ from pipeline.build.inputs import ASSETS, MEDIA, Source, logo_url, stylesheet
 from pipeline.build.pages import load_ui
 from pipeline.build.plan import Plan
 from pipeline.build.records import BuildReport, OutputRecord, PageSummary, Status
+from pipeline.build.state import PageState, digest, file_digest
 from pipeline.config import Config
 from pipeline.fsutil import write_text
 from pipeline.locales import LocaleInfo, locale_info
@@ -22,9 +24,10 @@ from pipeline.render import make_environment, render_template
 class IndexRow:
     """One language of one article on the index page."""
 
-    locale: LocaleInfo
+    lang: str
     title: str
-    title_locale: LocaleInfo
+    title_lang: str
+    """The language the title is shown in."""
     published: bool
     reason: str
     html: str
@@ -32,6 +35,14 @@ class IndexRow:
     large: str
     """Empty without large print."""
     percent: int
+
+    @property
+    def locale(self) -> LocaleInfo:
+        return locale_info(self.lang)
+
+    @property
+    def title_locale(self) -> LocaleInfo:
+        return locale_info(self.title_lang)
 
 
 @dataclass(frozen=True)
@@ -41,9 +52,14 @@ class IndexArticle:
 
 
 def write_index(
-    config: Config, sources: tuple[Source, ...], plan: Plan, pages: list[PageSummary]
+    config: Config,
+    sources: tuple[Source, ...],
+    plan: Plan,
+    pages: list[PageSummary],
+    state: PageState,
 ) -> None:
-    """`output/index.html`: every article in every language, linked where published."""
+    """`output/index.html`: every article in every language, linked where published.
+    Left alone when its inputs are those it was last written from."""
     made = {(p.lang, p.slug): p for p in pages}
     articles = []
     for source in sources:
@@ -55,9 +71,9 @@ def write_index(
             html = f"{lang}/{slug}.html"
             rows.append(
                 IndexRow(
-                    locale=locale_info(lang),
+                    lang=lang,
                     title=catalog.title,
-                    title_locale=locale_info(catalog.title_lang),
+                    title_lang=catalog.title_lang,
                     # A language this build did not make is linked if its page is there.
                     published=page.published
                     if page
@@ -69,7 +85,12 @@ def write_index(
                     percent=catalog.percent,
                 )
             )
-        articles.append(IndexArticle(source.parsed.article.title, tuple(rows)))
+        title = plan.catalogs[config.source_language, slug].title
+        articles.append(IndexArticle(title, tuple(rows)))
+    path = config.output_dir / "index.html"
+    key = digest(plan.shared, json.dumps([asdict(a) for a in articles], sort_keys=True))
+    if state.index == f"{key} {file_digest(path)}":
+        return
     env = make_environment(config.templates_dir, load_ui(config, config.source_language))
     index = render_template(
         env,
@@ -82,7 +103,9 @@ def write_index(
             "articles": articles,
         },
     )
-    write_text(config.output_dir / "index.html", index, durable=False)
+    write_text(path, index, durable=False)
+    state.index = f"{key} {file_digest(path)}"
+    state.save()
 
 
 def remove_stale(config: Config, records: list[OutputRecord]) -> None:
@@ -106,10 +129,21 @@ def remove_stale(config: Config, records: list[OutputRecord]) -> None:
                 item.unlink()
 
 
-def report(pages: list[PageSummary], records: list[OutputRecord], errors: list[str]) -> BuildReport:
-    """The report: every output, every error, and each refused catalog entry once."""
+def report(
+    plan: Plan, pages: list[PageSummary], records: list[OutputRecord], errors: list[str]
+) -> BuildReport:
+    """The report: every output, every error, each refused catalog entry once, and the
+    pages made and kept."""
     warnings: dict[str, None] = {}
     for page in pages:
         warnings.update(dict.fromkeys(page.problems))
     ordered = sorted(records, key=lambda r: (r.slug, r.lang, r.edition))
-    return BuildReport(tuple(ordered), tuple(errors), tuple(warnings))
+    kept = {(p.lang, p.slug) for p in plan.kept}
+    names = [(f"{p.lang}/{p.slug}.html", (p.lang, p.slug) in kept) for p in pages]
+    return BuildReport(
+        tuple(ordered),
+        tuple(errors),
+        tuple(warnings),
+        pages_made=tuple(name for name, was_kept in names if not was_kept),
+        pages_kept=tuple(name for name, was_kept in names if was_kept),
+    )

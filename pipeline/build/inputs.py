@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
+from pipeline.build.state import References, code_fingerprint
 from pipeline.config import Config
 from pipeline.errors import SourceError, TemplateError
 from pipeline.fsutil import write_bytes
@@ -29,20 +30,29 @@ ASSETS = "assets"
 
 @dataclass(frozen=True)
 class Source:
-    """One article, parsed, and the hash of its file."""
+    """One article: its file, the hash of its bytes and what it refers to. It is parsed
+    only when a page or catalog of it must be made (`parsed`)."""
 
-    parsed: ParsedArticle
+    path: Path
     digest: str
     """SHA-256 of the source file: the article's identity for caching and its version."""
+    images: tuple[tuple[str, int], ...]
+    """Image sources with their source line."""
+    links: tuple[tuple[str, int], ...]
+    """Link targets with their source line."""
 
     @property
     def slug(self) -> str:
-        return self.parsed.article.slug
+        return self.path.stem  # `read_article` makes sure the slug is the file's name
+
+    @property
+    def parsed(self) -> ParsedArticle:
+        return parsed_article(self.path, self.digest)
 
 
 _PARSED: dict[tuple[Path, str], ParsedArticle] = {}
 """Articles parsed in this process, by path and digest. Worker processes are forked after
-the build reads its sources, so they find every article here without parsing it again."""
+the build parses what they need, so they find those articles here."""
 
 
 def parsed_article(path: Path, digest: str) -> ParsedArticle:
@@ -54,16 +64,31 @@ def parsed_article(path: Path, digest: str) -> ParsedArticle:
     return parsed
 
 
-def read_sources(config: Config) -> tuple[Source, ...]:
-    """Every article, parsed and checked (templates present, images and links sound)."""
+def read_sources(config: Config, known: dict[str, References] | None = None) -> tuple[Source, ...]:
+    """Every article, checked: templates present, images and links sound.
+
+    `known` maps keys (`reference_key`) to the references of articles an earlier build
+    parsed: such an article is not parsed again (the same bytes parse the same way), but
+    its references are checked again. New entries are added to it.
+    """
     _check_templates(config)
+    known = {} if known is None else known
     sources = []
     for path in find_articles(config.source_dir):
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        parsed = parsed_article(path, digest)
-        _check_references(config, parsed)
-        sources.append(Source(parsed, digest))
+        key = reference_key(path, digest)
+        if key not in known:
+            parsed = parsed_article(path, digest)
+            known[key] = (parsed.images, parsed.links)
+        images, links = known[key]
+        _check_references(config, path, images, links)
+        sources.append(Source(path, digest, images, links))
     return tuple(sources)
+
+
+def reference_key(path: Path, digest: str) -> str:
+    """What an article's references depend on: its name, its bytes, the parser's code."""
+    return hashlib.sha256(f"{path.name}\n{digest}\n{code_fingerprint()}".encode()).hexdigest()
 
 
 def copy_assets(config: Config, sources: tuple[Source, ...]) -> None:
@@ -74,7 +99,7 @@ def copy_assets(config: Config, sources: tuple[Source, ...]) -> None:
         logo = config.root / config.clinic.logo
         write_bytes(out / ASSETS / logo.name, logo.read_bytes(), durable=False)
     for source in sources:
-        for src, _line in source.parsed.images:
+        for src, _line in source.images:
             data = (config.source_dir / src).read_bytes()
             write_bytes(out / MEDIA / src, data, durable=False)
 
@@ -99,11 +124,15 @@ def _check_templates(config: Config) -> None:
             )
 
 
-def _check_references(config: Config, parsed: ParsedArticle) -> None:
+def _check_references(
+    config: Config,
+    path: Path,
+    images: tuple[tuple[str, int], ...],
+    links: tuple[tuple[str, int], ...],
+) -> None:
     """Images must be files under source/ of a sane size; local links must exist."""
     root = config.source_dir.resolve()
-    path = parsed.article.path
-    for src, line in parsed.images:
+    for src, line in images:
         target = (config.source_dir / src).resolve()
         if re.match(r"[a-z][a-z0-9+.-]*:", src, re.I) or src.startswith("/"):
             raise SourceError(path, line, f"image {src!r} must be a file under source/")
@@ -112,7 +141,7 @@ def _check_references(config: Config, parsed: ParsedArticle) -> None:
         if not target.is_file():
             raise SourceError(path, line, f"image not found: {src}")
         _check_pixels(config, path, line, target, src)
-    for href, line in parsed.links:
+    for href, line in links:
         scheme = re.match(r"([a-z][a-z0-9+.-]*):", href, re.I)
         if scheme and scheme[1].lower() not in ("http", "https", "mailto", "tel"):
             raise SourceError(path, line, f"link with a forbidden URL scheme: {href}")

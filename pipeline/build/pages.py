@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,6 +36,10 @@ from pipeline.workers import Pool, values
 if TYPE_CHECKING:
     from pipeline.build.plan import Plan
     from pipeline.build.state import PageState
+
+
+_SRC = re.compile(r'src="([^"]+)"')
+"""The files a page refers to (images, the logo, its QR code): its PDFs are made of them."""
 
 
 @dataclass(frozen=True)
@@ -199,6 +204,7 @@ def _page(
     if job.published:
         write_text(html_path, html, durable=False)
         html_digest = hashlib.sha256(html.encode("utf-8")).hexdigest()
+    refs = tuple(sorted(set(_SRC.findall(html))))
     return PageSummary(
         lang=lang,
         slug=slug,
@@ -210,6 +216,7 @@ def _page(
         ui_untranslated=ui_missing,
         ui_problems=tuple(ui.invalid),
         html_digest=html_digest,
+        refs=refs,
     )
 
 

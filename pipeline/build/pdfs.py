@@ -11,15 +11,13 @@ the worker sent back.
 
 from __future__ import annotations
 
-import hashlib
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.build.inputs import Source
 from pipeline.build.records import Edition, OutputRecord, PageSummary, Status
-from pipeline.build.state import PdfState, digest, renderer_fingerprint
+from pipeline.build.state import PdfState, digest, file_digest, renderer_fingerprint
 from pipeline.catalogs import UI_DOMAIN
 from pipeline.config import Config
 from pipeline.errors import display_path
@@ -104,7 +102,7 @@ class PdfStage:
                     weight=html.stat().st_size * (3 if edition is Edition.LARGE else 2),
                     online=(config.output_dir, config.base_url) if config.base_url else None,
                 )
-                self._inputs[key] = self._hash(task)
+                self._inputs[key] = self._hash(task, page)
                 if not self.force and pdf.exists() and self.state.current(key, self._inputs[key]):
                     self.records.append(_record(page, edition, key, Status.UP_TO_DATE))
                     continue
@@ -156,20 +154,22 @@ class PdfStage:
             warnings=rendered.warnings,
         )
 
-    def _hash(self, task: RenderTask) -> str:
-        """Everything a PDF is made from: its HTML, extra CSS, the files it refers to, the
-        fonts installed and the versions of the tools."""
-        html = task.html.read_bytes()
-        parts: list[str | bytes] = [renderer_fingerprint(), html]
-        parts += [css.read_bytes() for css in task.stylesheets]
-        for ref in sorted(set(re.findall(rb'src="([^"]+)"', html))):
-            target = (task.html.parent / ref.decode("utf-8", "replace")).resolve()
-            if target not in self._files:
-                self._files[target] = (
-                    hashlib.sha256(target.read_bytes()).hexdigest() if target.is_file() else ""
-                )
-            parts += [ref, self._files[target]]
+    def _hash(self, task: RenderTask, page: PageSummary) -> str:
+        """Everything a PDF is made from: its HTML (the page's, whose file the plan
+        checked), extra CSS, the files it refers to, the fonts installed and the versions
+        of the tools."""
+        parts: list[str | bytes] = [renderer_fingerprint(), page.html_digest]
+        for path in task.stylesheets:
+            parts += [path.name, self._file(path)]
+        for ref in page.refs:
+            parts += [ref, self._file((task.html.parent / ref).resolve())]
         return digest(*parts)
+
+    def _file(self, path: Path) -> str:
+        """A file's SHA-256, read once per build."""
+        if path not in self._files:
+            self._files[path] = file_digest(path) if path.is_file() else "absent"
+        return self._files[path]
 
 
 def _editions(config: Config) -> list[Edition]:
@@ -224,31 +224,31 @@ def shard_tasks(tasks: list[RenderTask], index: int, count: int) -> list[RenderT
 def locate(
     config: Config, source: Source, page: PageSummary, task: RenderTask, failure: Failure
 ) -> str:
-    """One line for a failed render, at the line that caused it: the catalog, source or
-    template line holding a glyph no font has, or the image that asked for a refused
-    URL; otherwise the page."""
-    article = source.parsed.article.path
-    if failure.glyph:
+    """One line for a failed render, at the line that caused it: the image that asked for
+    a refused URL, or the catalog, source or template line holding the URL or a glyph no
+    font has; otherwise the page."""
+    if failure.url:
+        for src, line in source.images:
+            image = config.source_dir / src
+            if image.is_file() and failure.url.encode() in image.read_bytes():
+                return (
+                    f"{display_path(source.path)}:{line}: image {src!r}"
+                    f" asks for {failure.url}, which is refused"
+                )
+    needle = failure.glyph or failure.url
+    if needle:
         layout = Layout.of(config)
         candidates = [
             layout.po(page.lang, page.slug),
             layout.po(page.lang, UI_DOMAIN),
-            article,
+            source.path,
             *sorted(config.templates_dir.glob("*.html")),
             *sorted(config.templates_dir.glob("*.css")),
         ]
         for path in candidates:
-            line = _line_holding(path, failure.glyph)
+            line = _line_holding(path, needle)
             if line:
                 return f"{display_path(path)}:{line}: {failure.message}"
-    if failure.url:
-        for src, image_line in source.parsed.images:
-            image = config.source_dir / src
-            if image.is_file() and failure.url.encode() in image.read_bytes():
-                return (
-                    f"{display_path(article)}:{image_line}: image {src!r}"
-                    f" asks for {failure.url}, which is refused"
-                )
     where = f"{display_path(failure.path or task.html)}:{failure.line or 1}"
     if failure.kind in (FailureKind.TIMEOUT, FailureKind.CRASH):
         return f"{where}: rendering stopped: {failure.message}"

@@ -13,8 +13,10 @@ others are the page stage's jobs.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 
 from pipeline.build.gate import ArticleRef, GatedArticle, GateLanguage
 from pipeline.build.inputs import Source
@@ -30,6 +32,7 @@ from pipeline.build.state import (
 )
 from pipeline.catalogs import UI_DOMAIN
 from pipeline.config import Config
+from pipeline.errors import display_path
 from pipeline.model import Layout
 from pipeline.workers import Pool, values
 
@@ -52,6 +55,8 @@ class Plan:
     """Language → the pages to make."""
     handout_messages: tuple[str, ...]
     """The interface strings of the handout template (known when there are jobs)."""
+    shared: str
+    """Hash of what every page shares: templates, configuration, date, options."""
 
 
 def threshold(config: Config, lang: str) -> int:
@@ -78,9 +83,15 @@ def make_plan(
         )
         for source in sources
     }
-    kept, jobs = _pages(config, options, chosen, refs, catalogs, gated, published, state)
+    shared = digest(
+        templates_fingerprint(config.templates_dir),
+        _settings(config),
+        generation_date().isoformat(),
+        str(options.annotate),
+    )
+    kept, jobs = _pages(config, options, chosen, refs, catalogs, gated, published, state, shared)
     if jobs and options.pdf:
-        pool.start()
+        _start(pool, [job.article for items in jobs.values() for job in items])
     messages: tuple[str, ...] = ()
     if jobs:
         templates = templates_fingerprint(config.templates_dir)
@@ -89,7 +100,7 @@ def make_plan(
         messages = state.handout[1]
     elif gated:
         state.save()
-    return Plan(targets, chosen, catalogs, published, tuple(kept), jobs, messages)
+    return Plan(targets, chosen, catalogs, published, tuple(kept), jobs, messages, shared)
 
 
 def _catalog_refs(
@@ -99,6 +110,7 @@ def _catalog_refs(
     the gate reads (the article, the catalog, the languages, the pipeline's code)."""
     layout = Layout.of(config)
     code = code_fingerprint()
+    where = display_path(config.root)  # how the summaries' problems name their files
     refs = {}
     for lang in dict.fromkeys(langs):
         for source in sources:
@@ -106,8 +118,8 @@ def _catalog_refs(
                 catalog = "the source translates to itself"
             else:
                 catalog = file_digest(layout.po(lang, source.slug))
-            key = digest(code, config.source_language, lang, source.digest, catalog)
-            refs[lang, source.slug] = ArticleRef(source.parsed.article.path, source.digest, key)
+            key = digest(code, where, config.source_language, lang, source.digest, catalog)
+            refs[lang, source.slug] = ArticleRef(source.path, source.digest, key)
     return refs
 
 
@@ -129,7 +141,7 @@ def _gate(
         else:
             stale.setdefault(lang, []).append(ref)
     if stale and options.pdf:
-        pool.start()  # the workers import WeasyPrint while this process plans and gates
+        _start(pool, [ref for items in stale.values() for ref in items])
     gated: dict[tuple[str, str], GatedArticle] = {}
     tasks = [GateLanguage(config, lang, tuple(items)) for lang, items in stale.items()]
     for results in values(pool.run(tasks)):
@@ -149,16 +161,11 @@ def _pages(
     gated: dict[tuple[str, str], GatedArticle],
     published: dict[str, tuple[str, ...]],
     state: PageState,
+    shared: str,
 ) -> tuple[list[PageSummary], dict[str, tuple[PageJob, ...]]]:
     """The pages of the chosen languages: kept when their key and file are those an
     earlier build recorded; jobs for the page stage otherwise."""
     layout = Layout.of(config)
-    fixed = digest(
-        templates_fingerprint(config.templates_dir),
-        repr(config),
-        generation_date().isoformat(),
-        str(options.annotate),
-    )
     kept: list[PageSummary] = []
     jobs: dict[str, tuple[PageJob, ...]] = {}
     for lang in chosen:
@@ -173,7 +180,7 @@ def _pages(
             reason = ""
             if not is_published:
                 reason = f"{catalog.percent}% translated, below the threshold of {needed}%"
-            key = digest(fixed, catalog.key, ui, lang, str(is_published), *published[slug])
+            key = digest(shared, catalog.key, ui, lang, str(is_published), *published[slug])
             page = state.pages.get(f"{lang}/{slug}")
             if page and page.key == key and not options.force and _on_disk(config, page):
                 kept.append(page)
@@ -183,6 +190,24 @@ def _pages(
         if todo:
             jobs[lang] = tuple(todo)
     return kept, jobs
+
+
+def _settings(config: Config) -> str:
+    """The configuration as pages depend on it: every setting, and how paths are shown
+    (relative to the working folder), but not where the project is (a moved checkout
+    makes the same pages)."""
+    return repr(dataclasses.replace(config, root=Path("."), pyproject=Path("."))) + display_path(
+        config.root
+    )
+
+
+def _start(pool: Pool, articles: list[ArticleRef]) -> None:
+    """Start the workers early, so that they import WeasyPrint while this process gates
+    and renders; parse the articles they may need first, so that they inherit them."""
+    if not pool.started:
+        for article in articles:
+            article.parsed()
+        pool.start()
 
 
 def _on_disk(config: Config, page: PageSummary) -> bool:

@@ -12,6 +12,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from pipeline.errors import PipelineError
+
 
 class Status(StrEnum):
     """What became of one output (a PDF edition of one article in one language)."""
@@ -108,6 +110,8 @@ class PageSummary:
     html_digest: str
     """SHA-256 of the HTML file written (empty when not published): a page whose file
     no longer holds it is made again."""
+    refs: tuple[str, ...] = ()
+    """The files the page refers to (its `src` attributes), which its PDFs are made from."""
 
     @property
     def problems(self) -> tuple[str, ...]:
@@ -120,7 +124,14 @@ class PageSummary:
         catalog = CatalogSummary(
             **{**data["catalog"], "problems": tuple(data["catalog"]["problems"])}
         )
-        page = cls(**{**data, "catalog": catalog, "ui_problems": tuple(data["ui_problems"])})
+        page = cls(
+            **{
+                **data,
+                "catalog": catalog,
+                "ui_problems": tuple(data["ui_problems"]),
+                "refs": tuple(data["refs"]),
+            }
+        )
         if not (isinstance(page.key, str) and isinstance(catalog.key, str)):
             raise ValueError("not a page summary")
         return page
@@ -164,6 +175,10 @@ class BuildReport:
     complete: bool = True
     """False in the report written when a build starts, until it finishes: a killed or
     failed build never leaves the previous run's report behind."""
+    pages_made: tuple[str, ...] = ()
+    """HTML pages (`lang/slug.html`, published or not) this build made."""
+    pages_kept: tuple[str, ...] = ()
+    """HTML pages that were up to date."""
 
     @property
     def ok(self) -> bool:
@@ -175,6 +190,7 @@ class BuildReport:
             "outputs": [asdict(r) for r in self.outputs],
             "errors": list(self.errors),
             "warnings": list(self.warnings),
+            "pages": {"made": list(self.pages_made), "kept": list(self.pages_kept)},
         }
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
@@ -184,27 +200,41 @@ def merge_reports(paths: list[Path]) -> BuildReport:
     outputs: dict[tuple[str, str, str], OutputRecord] = {}
     errors: list[str] = []
     warnings: dict[str, None] = {}
+    made: dict[str, None] = {}
+    kept: dict[str, None] = {}
     complete = True
     for path in paths:
-        data = json.loads(path.read_text("utf-8"))
-        complete = complete and bool(data.get("complete", True))
-        warnings.update(dict.fromkeys(data.get("warnings", [])))
-        for row in data.get("outputs", []):
-            record = OutputRecord(
-                **{
-                    **row,
-                    "edition": Edition(row["edition"]),
-                    "status": Status(row["status"]),
-                    "warnings": tuple(row.get("warnings", ())),
-                }
-            )
+        try:
+            data = json.loads(path.read_text("utf-8"))
+            complete = complete and bool(data.get("complete", True))
+            warnings.update(dict.fromkeys(map(str, data.get("warnings", []))))
+            made.update(dict.fromkeys(map(str, data.get("pages", {}).get("made", []))))
+            kept.update(dict.fromkeys(map(str, data.get("pages", {}).get("kept", []))))
+            errors.extend(map(str, data.get("errors", [])))
+            records = [_record(row) for row in data.get("outputs", [])]
+        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError):
+            raise PipelineError(path, 1, "not a build report (output/report*.json)") from None
+        for record in records:
             key = (record.slug, record.lang, record.edition)
             if key not in outputs or outputs[key].status == Status.UP_TO_DATE:
                 outputs[key] = record
-        errors.extend(data.get("errors", []))
     return BuildReport(
         tuple(sorted(outputs.values(), key=lambda r: (r.slug, r.lang, r.edition))),
         tuple(dict.fromkeys(errors)),
         tuple(warnings),
         complete,
+        tuple(made),
+        tuple(k for k in kept if k not in made),
+    )
+
+
+def _record(row: dict[str, Any]) -> OutputRecord:
+    """An output as `report.json` holds it."""
+    return OutputRecord(
+        **{
+            **row,
+            "edition": Edition(row["edition"]),
+            "status": Status(row["status"]),
+            "warnings": tuple(map(str, row.get("warnings", ()))),
+        }
     )

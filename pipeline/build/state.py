@@ -27,6 +27,9 @@ from pathlib import Path
 from pipeline.build.records import CatalogSummary, PageSummary
 from pipeline.fsutil import write_text
 
+References = tuple[tuple[tuple[str, int], ...], tuple[tuple[str, int], ...]]
+"""An article's images and links, each with its source line."""
+
 PDF_STATE = ".build-state.json"
 PAGE_STATE = ".build-pages.json"
 
@@ -150,6 +153,10 @@ class PageState:
     """`lang/slug` → the gate's summary of that article's catalog."""
     handout: tuple[str, tuple[str, ...]] = ("", ())
     """(templates fingerprint, the msgids of the handout template's interface strings)."""
+    references: dict[str, References] = field(default_factory=dict)
+    """`inputs.reference_key` → an article's images and links (parsed once)."""
+    index: str = ""
+    """Key of the index page's inputs and the SHA-256 of what was written, joined."""
 
     @classmethod
     def load(cls, out: Path) -> PageState:
@@ -163,6 +170,14 @@ class PageState:
             }
             key, messages = data["handout"]
             state.handout = (str(key), tuple(str(m) for m in messages))
+            state.references = {
+                str(k): (
+                    tuple((str(src), int(line)) for src, line in images),
+                    tuple((str(href), int(line)) for href, line in links),
+                )
+                for k, (images, links) in data["references"].items()
+            }
+            state.index = str(data["index"])
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return cls(out / PAGE_STATE)
         return state
@@ -172,6 +187,8 @@ class PageState:
             "pages": {k: asdict(v) for k, v in sorted(self.pages.items())},
             "catalogs": {k: asdict(v) for k, v in sorted(self.catalogs.items())},
             "handout": [self.handout[0], list(self.handout[1])],
+            "references": self.references,
+            "index": self.index,
         }
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         write_text(self.path, text + "\n", durable=False)
