@@ -4,6 +4,7 @@ the next build keeps only what is exactly what a clean build would make."""
 from __future__ import annotations
 
 import json
+import os
 import random
 import shutil
 import signal
@@ -15,7 +16,6 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 from test_catalogs import make_project
-from test_hostile import _processes_in
 
 from conftest import run_cli, set_msgstrs
 
@@ -44,6 +44,23 @@ def _outputs(project: Path) -> dict[str, bytes]:
         for p in out.rglob("*")
         if p.is_file() and not p.name.startswith(".") and not p.name.startswith("report")
     }
+
+
+def _processes_in(folder: Path, wait: float = 5.0) -> list[int]:
+    """Processes still running in `folder` (orphaned workers), after a short grace time."""
+    deadline = time.monotonic() + wait
+    while True:
+        found = []
+        for proc in Path("/proc").iterdir():
+            if proc.name.isdigit():
+                try:
+                    if Path(os.readlink(proc / "cwd")) == folder:
+                        found.append(int(proc.name))
+                except OSError:
+                    continue
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)
 
 
 def _pdf_state(project: Path) -> dict[str, str]:
@@ -90,7 +107,7 @@ def test_killed_builds_never_leave_a_stale_output_marked_current(tmp_path: Path)
             cwd=project,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            env={**__import__("os").environ, **EPOCH},
+            env={**os.environ, **EPOCH},
         )
         time.sleep(rng.uniform(0.1, 3.0))
         process.send_signal(signal.SIGKILL)
