@@ -36,6 +36,7 @@ from pipeline.model import (
     mapping_format_problems,
     raw_state,
 )
+from pipeline.model import UI_DOMAIN as UI_DOMAIN
 from pipeline.po import parse_po
 from pipeline.project import chosen_languages, read_template_keys
 
@@ -45,7 +46,6 @@ TRANSLATED, FUZZY, UNTRANSLATED, INVALID = (
     EntryState.UNTRANSLATED,
     EntryState.INVALID,
 )
-UI_DOMAIN = "ui"
 
 ERROR, WARNING = "error", "warning"
 

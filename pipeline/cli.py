@@ -208,12 +208,15 @@ def build(
 ) -> None:
     """Build HTML pages and PDF handouts for every language into output/."""
     from pipeline import build as stage
-    from pipeline.project import validate_lang
+    from pipeline.errors import ConfigError
+    from pipeline.locales import invalid_reason
 
     config = _config(ctx)
     options = stage.BuildOptions(langs=langs, jobs=jobs, force=force, shard=_shard(shard))
     for lang in langs:
-        validate_lang(config, lang)
+        reason = invalid_reason(lang)
+        if reason:
+            raise ConfigError(None, None, reason)
     with project_lock(config.root), _progress() as progress:
         report = stage.build(config, options, progress)
     for record in report.outputs:

@@ -21,6 +21,10 @@ from pipeline.locales import PSEUDO
 if TYPE_CHECKING:
     from pipeline.config import Config
 
+UI_DOMAIN = "ui"
+"""The domain of the templates' interface strings (`ui.pot`, `<lang>/LC_MESSAGES/ui.po`);
+every other domain is an article's slug."""
+
 
 @dataclass(frozen=True)
 class Layout:

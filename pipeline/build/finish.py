@@ -7,17 +7,13 @@ import json
 import shutil
 from dataclasses import asdict, dataclass
 
-from markupsafe import Markup
-
 from pipeline.build.inputs import ASSETS, MEDIA, Source, logo_url, stylesheet
-from pipeline.build.pages import load_ui
 from pipeline.build.plan import Plan
 from pipeline.build.records import BuildReport, OutputRecord, PageSummary, Status
 from pipeline.build.state import PageState, digest, file_digest
 from pipeline.config import Config
 from pipeline.fsutil import write_text
 from pipeline.locales import LocaleInfo, locale_info
-from pipeline.render import make_environment, render_template
 
 
 @dataclass(frozen=True)
@@ -91,6 +87,11 @@ def write_index(
     key = digest(plan.shared, json.dumps([asdict(a) for a in articles], sort_keys=True))
     if state.index == f"{key} {file_digest(path)}":
         return
+    from markupsafe import Markup
+
+    from pipeline.build.pages import load_ui
+    from pipeline.render import make_environment, render_template
+
     env = make_environment(config.templates_dir, load_ui(config, config.source_language))
     index = render_template(
         env,

@@ -10,20 +10,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-
-import polib
+from typing import TYPE_CHECKING
 
 from pipeline.build.inputs import parsed_article
 from pipeline.build.records import CatalogSummary
 from pipeline.config import Config
 from pipeline.errors import display_path
 from pipeline.model import EntryState, Layout
-from pipeline.po import parse_po
-from pipeline.segments import ParsedArticle, Segment
-from pipeline.translate import Lookup, SegmentStatus
 
-Found = tuple[str | None, SegmentStatus]
-"""The msgstr a segment shows (None: the source text) and the segment's status."""
+if TYPE_CHECKING:  # imported where catalogs are gated: a build that keeps them needs none
+    from pipeline.segments import ParsedArticle, Segment
+    from pipeline.translate import Lookup, SegmentStatus
+
+    Found = tuple[str | None, SegmentStatus]
+    """The msgstr a segment shows (None: the source text) and the segment's status."""
 
 
 @dataclass(frozen=True)
@@ -115,6 +115,11 @@ def gate_article(config: Config, lang: str, ref: ArticleRef) -> GatedArticle:
 
 def article_lookup(config: Config, lang: str, parsed: ParsedArticle) -> Lookup:
     """The article's catalog in `lang`; the source language translates to itself."""
+    import polib
+
+    from pipeline.po import parse_po
+    from pipeline.translate import Lookup
+
     if lang == config.source_language:
         identity = polib.POFile()
         for segment in parsed.segments:

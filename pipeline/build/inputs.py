@@ -12,14 +12,17 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from pipeline.build.state import References, code_fingerprint
 from pipeline.config import Config
 from pipeline.errors import SourceError, TemplateError
 from pipeline.fsutil import write_bytes
-from pipeline.segments import ParsedArticle, segment_article
-from pipeline.sources import find_articles, read_article
+from pipeline.sources import find_articles
+
+if TYPE_CHECKING:
+    from pipeline.segments import ParsedArticle
 
 MEDIA = "media"
 """Where articles' images are copied: a folder of their own, so that no source file can
@@ -59,6 +62,9 @@ def parsed_article(path: Path, digest: str) -> ParsedArticle:
     """The article at `path` as the file with this digest holds it, parsed once per process."""
     parsed = _PARSED.get((path, digest))
     if parsed is None:
+        from pipeline.segments import segment_article
+        from pipeline.sources import read_article
+
         parsed = segment_article(read_article(path))
         _PARSED[path, digest] = parsed
     return parsed

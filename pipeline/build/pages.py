@@ -17,25 +17,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from markupsafe import Markup
-
 from pipeline.build.gate import ArticleRef, GatedArticle, gate_article
 from pipeline.build.inputs import MEDIA, logo_url, stylesheet
 from pipeline.build.records import PageSummary
 from pipeline.build.state import generation_date
-from pipeline.catalogs import UI_DOMAIN, extract_templates
 from pipeline.config import Config
 from pipeline.fsutil import write_text
 from pipeline.locales import LocaleInfo, locale_info
-from pipeline.model import EntryState, Layout
-from pipeline.po import parse_po
-from pipeline.render import UICatalog, make_environment, render_template
-from pipeline.translate import TranslatedArticle, translate_article
+from pipeline.model import UI_DOMAIN, EntryState, Layout
 from pipeline.workers import Pool, values
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported where pages are made: a build that keeps them needs none
     from pipeline.build.plan import Plan
     from pipeline.build.state import PageState
+    from pipeline.render import UICatalog
+    from pipeline.translate import TranslatedArticle
 
 
 _SRC = re.compile(r'src="([^"]+)"')
@@ -133,6 +129,8 @@ class Revision:
 
 def handout_messages(config: Config) -> tuple[str, ...]:
     """The msgids of the interface strings in `templates/handout.html`."""
+    from pipeline.catalogs import extract_templates
+
     strings = extract_templates(config.root, [config.templates_dir / "handout.html"])
     return tuple(dict.fromkeys(s.msgid for s in strings))
 
@@ -140,6 +138,9 @@ def handout_messages(config: Config) -> tuple[str, ...]:
 def load_ui(config: Config, lang: str) -> UICatalog:
     """The interface catalog of `lang` through the gate (none for the source language)."""
     from gettext import c2py
+
+    from pipeline.po import parse_po
+    from pipeline.render import UICatalog
 
     path = Layout.of(config).po(lang, UI_DOMAIN)
     catalog = parse_po(path) if path.exists() and lang != config.source_language else None
@@ -158,6 +159,11 @@ def _page(
     config: Config, lang: str, job: PageJob, ui: UICatalog, ui_missing: int, annotate: bool
 ) -> PageSummary:
     """Render one page, write it (when published) and its QR code; summarise it."""
+    from markupsafe import Markup
+
+    from pipeline.render import make_environment, render_template
+    from pipeline.translate import translate_article
+
     parsed = job.article.parsed()
     slug = parsed.article.slug
     gated = job.gated or gate_article(config, lang, job.article)
@@ -250,16 +256,16 @@ def local_date(value: str | dt.date, lang: str) -> str:
 
 def write_qr(path: Path, url: str) -> None:
     """The QR code of `url` as SVG; kept when the file already encodes that URL."""
-    import io
-
-    import segno
-
     stamp = f"<!-- {url} -->\n" if "--" not in url else ""
     try:
         if stamp and path.read_text("utf-8").startswith(stamp):
             return
     except OSError:
         pass
+    import io
+
+    import segno
+
     buffer = io.BytesIO()
     segno.make(url, error="m").save(buffer, kind="svg", scale=4, border=2, xmldecl=False)
     write_text(path, stamp + buffer.getvalue().decode("utf-8"), durable=False)

@@ -18,10 +18,9 @@ from pathlib import Path
 from pipeline.build.inputs import Source
 from pipeline.build.records import Edition, OutputRecord, PageSummary, Status
 from pipeline.build.state import PdfState, digest, file_digest, renderer_fingerprint
-from pipeline.catalogs import UI_DOMAIN
 from pipeline.config import Config
 from pipeline.errors import display_path
-from pipeline.model import Layout
+from pipeline.model import UI_DOMAIN, Layout
 from pipeline.workers import Failure, FailureKind, Outcome, Pool
 
 Progress = Callable[[OutputRecord, int], None]

@@ -30,10 +30,9 @@ from pipeline.build.state import (
     generation_date,
     templates_fingerprint,
 )
-from pipeline.catalogs import UI_DOMAIN
 from pipeline.config import Config
 from pipeline.errors import display_path
-from pipeline.model import Layout
+from pipeline.model import UI_DOMAIN, Layout
 from pipeline.workers import Pool, values
 
 

@@ -52,20 +52,24 @@ def file_digest(path: Path) -> str:
         return "absent"
 
 
+def _module_text(name: str) -> bytes:
+    """The text of a library's top module, found without importing it: it holds the
+    library's version, so an upgrade changes it."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(name)
+    return Path(spec.origin).read_bytes() if spec and spec.origin else name.encode()
+
+
+_SHAPING = ("jinja2", "markupsafe", "markdown_it", "babel", "polib", "yaml", "segno")
+"""The libraries that shape a page: their versions are part of every page's key."""
+
+
 @cache
 def code_fingerprint() -> str:
     """The pipeline's own code and the versions of the libraries that shape a page."""
-    import babel
-    import jinja2
-    import markdown_it
-    import polib
-    import yaml
-
     package = Path(__file__).resolve().parent.parent
-    parts: list[str | bytes] = [
-        f"jinja2 {jinja2.__version__} markdown-it {markdown_it.__version__}"
-        f" babel {babel.__version__} polib {polib.__version__} pyyaml {yaml.__version__}"
-    ]
+    parts: list[str | bytes] = [_module_text(name) for name in _SHAPING]
     for path in sorted(package.rglob("*.py")):
         parts += [path.relative_to(package).as_posix(), path.read_bytes()]
     return digest(*parts)
@@ -73,13 +77,9 @@ def code_fingerprint() -> str:
 
 @cache
 def renderer_fingerprint() -> str:
-    """What a PDF depends on beyond its files: WeasyPrint's version (the text of its
-    `__init__.py`, which holds it, read without importing it) and the installed fonts
-    (fontconfig's list of font files)."""
-    import importlib.util
-
-    spec = importlib.util.find_spec("weasyprint")
-    version = Path(spec.origin).read_bytes() if spec and spec.origin else b""
+    """What a PDF depends on beyond its files: WeasyPrint's version and the installed
+    fonts (fontconfig's list of font files)."""
+    version = _module_text("weasyprint")
     try:
         listing = subprocess.run(
             ["fc-list", "--format", "%{file}\\n"], capture_output=True, text=True, check=False
