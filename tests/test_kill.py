@@ -162,7 +162,7 @@ def test_a_pdf_is_forgotten_before_it_is_rewritten(tmp_path: Path) -> None:
     page = PageSummary("es", "demo", "k", catalog, True, "", False, 0, (), "digest of new")
     state = PdfState(config.output_dir)
     state.record("es/demo.pdf", "inputs of old")
-    stage = PdfStage(config, state, {})
+    stage = PdfStage(config, state, ())
     stage.plan([page])
     assert [task.key for task in stage.tasks] == ["es/demo.pdf", "es/demo.large.pdf"]
     with pytest.raises(KeyboardInterrupt):

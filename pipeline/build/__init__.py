@@ -16,7 +16,9 @@ pool of worker processes (`pipeline.workers`) when there is more than one task.
 
 from __future__ import annotations
 
-from pipeline.build.finish import remove_stale, report, write_index
+import os
+
+from pipeline.build.finish import finish
 from pipeline.build.inputs import copy_assets, read_sources
 from pipeline.build.pages import make_pages
 from pipeline.build.pdfs import PdfStage, Progress
@@ -65,28 +67,15 @@ def build(
 
 
 def _stages(config: Config, options: BuildOptions, progress: Progress | None) -> BuildReport:
-    out = config.output_dir
-    page_state = PageState.load(out)
-    sources = read_sources(config, page_state.references)  # 1
-    pdfs = PdfStage(config, PdfState(out), {s.slug: s for s in sources}, options.force)
+    state = PageState.load(config.output_dir)
+    sources = read_sources(config, state.references)  # 1. inputs
+    jobs = options.jobs or os.cpu_count() or 1
     preload = ("weasyprint",) if options.pdf else ()
-    with Pool(
-        options.jobs or _cores(), config.render_memory_mb, config.render_timeout, preload
-    ) as pool:
-        plan = make_plan(config, options, sources, page_state, pool)  # 2
+    with Pool(jobs, config.render_memory_mb, config.render_timeout, preload) as pool:
+        plan = make_plan(config, options, sources, state, pool)  # 2. plan (and gate)
         copy_assets(config, sources)
-        pages = make_pages(config, plan, page_state, pool, options.annotate)  # 3
-        if options.pdf:  # 4
-            pdfs.plan(pages)
-            pdfs.keep_shard(*options.shard)
-            pdfs.render(pool, progress)
-    if not options.langs and options.shard == (1, 1) and options.pdf:  # 5
-        remove_stale(config, pdfs.records)
-    write_index(config, sources, plan, pages, page_state)
-    return report(plan, pages, pdfs.records, pdfs.errors)
-
-
-def _cores() -> int:
-    import os
-
-    return os.cpu_count() or 1
+        pages = make_pages(config, plan, state, pool, options.annotate)  # 3. pages
+        pdfs = PdfStage(config, PdfState(config.output_dir), sources, options.force)
+        if options.pdf:  # 4. PDFs
+            pdfs.run(pages, options.shard, pool, progress)
+    return finish(config, options, sources, plan, pages, pdfs, state)  # 5. finish

@@ -8,12 +8,29 @@ import shutil
 from dataclasses import asdict, dataclass
 
 from pipeline.build.inputs import ASSETS, MEDIA, Source, logo_url, stylesheet
+from pipeline.build.pdfs import PdfStage
 from pipeline.build.plan import Plan
-from pipeline.build.records import BuildReport, OutputRecord, PageSummary, Status
+from pipeline.build.records import BuildOptions, BuildReport, OutputRecord, PageSummary, Status
 from pipeline.build.state import PageState, digest, file_digest
 from pipeline.config import Config
 from pipeline.fsutil import write_text
 from pipeline.locales import LocaleInfo, locale_info
+
+
+def finish(
+    config: Config,
+    options: BuildOptions,
+    sources: tuple[Source, ...],
+    plan: Plan,
+    pages: list[PageSummary],
+    pdfs: PdfStage,
+    state: PageState,
+) -> BuildReport:
+    """Remove what a complete build no longer makes, write the index; the report."""
+    if not options.langs and options.shard == (1, 1) and options.pdf:
+        remove_stale(config, pdfs.records)
+    write_index(config, sources, plan, pages, state)
+    return report(plan, pages, pdfs.records, pdfs.errors)
 
 
 @dataclass(frozen=True)

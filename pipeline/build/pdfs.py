@@ -67,8 +67,8 @@ class PdfStage:
 
     config: Config
     state: PdfState
-    sources: dict[str, Source]
-    """Articles by slug, to locate failures in."""
+    sources: tuple[Source, ...]
+    """The articles, to locate failures in."""
     force: bool = False
     tasks: list[RenderTask] = field(default_factory=list)
     """PDFs to render."""
@@ -77,6 +77,18 @@ class PdfStage:
     _inputs: dict[str, str] = field(default_factory=dict)
     _pages: dict[str, PageSummary] = field(default_factory=dict)
     _files: dict[Path, str] = field(default_factory=dict)
+
+    def run(
+        self,
+        pages: list[PageSummary],
+        shard: tuple[int, int],
+        pool: Pool,
+        progress: Progress | None,
+    ) -> None:
+        """Plan the PDFs of the pages, keep this shard's share, render it."""
+        self.plan(pages)
+        self.keep_shard(*shard)
+        self.render(pool, progress)
 
     def plan(self, pages: list[PageSummary]) -> None:
         """Sort every edition of the pages into not published, up to date, or to render."""
@@ -134,7 +146,8 @@ class PdfStage:
         )
         if outcome.failure is not None or outcome.value is None:
             failure = outcome.failure or Failure(FailureKind.BUG, "no result")
-            error = locate(self.config, self.sources[page.slug], page, task, failure)
+            source = next(s for s in self.sources if s.slug == page.slug)
+            error = locate(self.config, source, page, task, failure)
             if error not in self.errors:
                 self.errors.append(error)
             task.pdf.unlink(missing_ok=True)  # never leave an old PDF that looks current
