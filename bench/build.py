@@ -1,9 +1,17 @@
-"""Build benchmark: full, no-op and one-language builds against the ideal.
+"""Build benchmark: full, no-op and one-catalog builds against the ideal.
 
-The ideal is the sum of bare WeasyPrint render times of the very HTML files the
-build made (same stylesheets, same PDF variant), divided by the number of
-cores, measured in the same run on the same machine. Run: `python bench/build.py`
-(about ten minutes on 2 cores). Prints a Markdown table for the README.
+The ideal is the sum of bare WeasyPrint render times of the very HTML files the build
+made (same stylesheets, same PDF variant), in one warm process, divided by the number of
+cores, measured in the same run on the same machine. Each build is timed as a whole
+process, several times, alternating with its ideal; the tables give the median and the
+range. The machine's load matters (other processes take cores from the build and not
+from the ideal's accounting), so the load average is printed, and so is CPU time: our
+whole build's CPU seconds (every process) against the ideal's render CPU seconds, which
+other processes do not inflate.
+
+    python bench/build.py [--articles 20] [--languages 10] [--repeat 3]
+
+About ten minutes per repetition on 2 quiet cores. Prints Markdown tables for the README.
 """
 
 from __future__ import annotations
@@ -11,7 +19,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -21,10 +31,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 LANGS = ["es", "ar", "zh_Hans", "ru", "fr", "de", "pt_BR", "ja", "hi", "he"]
 SLUG = "stem-cell-therapy-ms"
+CORES = os.cpu_count() or 1
 
 
-def pipeline(project: Path, *args: str) -> float:
-    """Run the CLI as a whole process; return its wall time in seconds."""
+def pipeline(project: Path, *args: str) -> tuple[float, float]:
+    """Run the CLI as a whole process; return its wall and CPU seconds (its workers too)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "pipeline", *args],
@@ -33,12 +45,15 @@ def pipeline(project: Path, *args: str) -> float:
         stdout=subprocess.DEVNULL,
         env={**os.environ, "SOURCE_DATE_EPOCH": "1764115200"},
     )
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def make_project(folder: Path, articles: int, langs: list[str]) -> Path:
     """A project of `articles` articles (slices of the real one) × `langs`, all translated."""
     from pipeline.catalogs import new_po
+    from pipeline.model import Layout
     from pipeline.po import parse_po, write_po
     from pipeline.pseudo import pseudo_text
 
@@ -63,13 +78,14 @@ def make_project(folder: Path, articles: int, langs: list[str]) -> Path:
         front = head.replace(f"slug: {SLUG}", f"slug: {slug}")
         (project / "source" / f"{slug}.md").write_text(f"{front}\n---\n{article_body}", "utf-8")
     pipeline(project, "extract")
+    layout = Layout(project / "locales")
     for lang in langs:
-        for pot in sorted((project / "locales").glob("*.pot")):
+        for pot in layout.pots():
             catalog = new_po(parse_po(pot), lang, pot.stem)
             for entry in catalog:
                 if entry.msgid:
                     entry.msgstr = pseudo_text(entry.msgid)
-            write_po(project / "locales" / lang / "LC_MESSAGES" / f"{pot.stem}.po", catalog)
+            write_po(layout.po(lang, pot.stem), catalog)
     return project
 
 
@@ -81,20 +97,21 @@ out = Path(sys.argv[1]); large = Path(sys.argv[2])
 built = [r["pdf"] for r in json.loads((out / "report.json").read_text())["outputs"]
          if r["status"] == "built"]
 allowed = [out.resolve(), out.parent.joinpath("source").resolve()]
-total = 0.0
+wall = cpu = 0.0
 for pdf in built:
     html = out / (pdf.split(".")[0] + ".html")
     sheets = (large,) if pdf.endswith(".large.pdf") else ()
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     render_pdf(html, allowed, sheets)
-    total += time.perf_counter() - start
-print(total)
+    wall += time.perf_counter() - start
+    cpu += time.process_time() - start_cpu
+print(wall, cpu)
 """
 
 
-def ideal(project: Path) -> float:
-    """Sum of bare WeasyPrint render times of the PDFs the last build made (same HTML,
-    stylesheets and PDF variant), divided by the cores."""
+def ideal(project: Path) -> tuple[float, float]:
+    """Bare WeasyPrint render times of the PDFs the last build made (same HTML, stylesheets
+    and PDF variant) in one warm process: wall seconds divided by the cores, CPU seconds."""
     result = subprocess.run(
         [
             sys.executable,
@@ -107,16 +124,35 @@ def ideal(project: Path) -> float:
         capture_output=True,
         text=True,
     )
-    return float(result.stdout) / (os.cpu_count() or 1)
+    wall, cpu = map(float, result.stdout.split())
+    return wall / CORES, cpu
+
+
+def spread(values: list[float]) -> str:
+    """Median, and the range when there is more than one value."""
+    middle = statistics.median(values)
+    if len(values) == 1:
+        return f"{middle:.2f}"
+    return f"{middle:.2f} ({min(values):.2f}–{max(values):.2f})"
+
+
+def edit_catalog(project: Path, round_: int) -> None:
+    """Change one Spanish catalog of one article (a new text each round)."""
+    po = project / "locales" / "es" / "LC_MESSAGES" / "article-00.po"
+    text = po.read_text("utf-8")
+    marker = text.index('msgstr "[') + len('msgstr "[')
+    po.write_text(f"{text[:marker]}{round_}·{text[marker:]}", "utf-8")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--articles", type=int, default=20)
     parser.add_argument("--languages", type=int, default=10)
+    parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     langs = LANGS[: args.languages]
-    rows: list[tuple[str, float, float, str]] = []
+    load_before = os.getloadavg()
+    rows: list[tuple[str, list[float], list[float], list[float], list[float]]] = []
     with tempfile.TemporaryDirectory() as tmp:
         demo = Path(tmp) / "demo"
         demo.mkdir()
@@ -124,34 +160,86 @@ def main() -> int:
             src = ROOT / name
             (shutil.copytree if src.is_dir() else shutil.copy2)(src, demo / name)
         pipeline(demo, "build")
-        demo_noop = min(pipeline(demo, "build") for _ in range(5))
-        rows.append(("demo project: no-op build", demo_noop, 0.5, "limit 0.5 s"))
+        demo_noop = [pipeline(demo, "build") for _ in range(5)]
+        rows.append(
+            (
+                "demo project: no-op build (limit 0.5 s)",
+                [w for w, _ in demo_noop],
+                [0.5] * 5,
+                [c for _, c in demo_noop],
+                [],
+            )
+        )
 
         project = make_project(Path(tmp), args.articles, langs)
-        all_langs = ["en", *langs]
-        full = pipeline(project, "build")
-        report = json.loads((project / "output" / "report.json").read_text("utf-8"))
-        in_workers = sum(row["seconds"] for row in report["outputs"]) / (os.cpu_count() or 1)
-        best = ideal(project)
+        name = f"full build, {args.articles} articles × {len(langs) + 1} languages"
+        full: list[tuple[float, float]] = []
+        best: list[tuple[float, float]] = []
+        for _ in range(args.repeat):
+            shutil.rmtree(project / "output", ignore_errors=True)
+            full.append(pipeline(project, "build"))
+            best.append(ideal(project))
         rows.append(
-            (f"full build, {args.articles} articles × {len(all_langs)} languages", full, best, "")
+            (
+                name,
+                [w for w, _ in full],
+                [w for w, _ in best],
+                [c for _, c in full],
+                [c for _, c in best],
+            )
         )
-        noop = min(pipeline(project, "build") for _ in range(3))
-        rows.append(("no-op build", noop, full * 0.05, "limit: 5% of the full build"))
-        po = project / "locales" / "es" / "LC_MESSAGES" / "article-00.po"
-        po.write_text(po.read_text("utf-8").replace("[", "[¡", 1), "utf-8")
-        one = pipeline(project, "build")
-        rows.append(("one catalog edited (es, one article)", one, ideal(project), ""))
+        noop = [pipeline(project, "build") for _ in range(5)]
+        limit = statistics.median(w for w, _ in full) * 0.02
+        rows.append(
+            (
+                "no-op build (limit: 2% of the full build)",
+                [w for w, _ in noop],
+                [limit] * 5,
+                [c for _, c in noop],
+                [],
+            )
+        )
+        one: list[tuple[float, float]] = []
+        one_best: list[tuple[float, float]] = []
+        for round_ in range(max(3, args.repeat)):
+            edit_catalog(project, round_)
+            one.append(pipeline(project, "build"))
+            report = json.loads((project / "output" / "report.json").read_text("utf-8"))
+            assert report["pages"]["made"] == ["es/article-00.html"], report["pages"]["made"]
+            one_best.append(ideal(project))
+        rows.append(
+            (
+                "one catalog edited (es, one article)",
+                [w for w, _ in one],
+                [w for w, _ in one_best],
+                [c for _, c in one],
+                [c for _, c in one_best],
+            )
+        )
 
+    load_after = os.getloadavg()
     print(
-        f"{os.cpu_count()} cores, Python {sys.version.split()[0]}; full build: render time"
-        f" inside the workers ÷ cores = {in_workers:.2f} s\n"
+        f"{CORES} cores, Python {sys.version.split()[0]}; load average before/after:"
+        f" {load_before[0]:.1f}/{load_after[0]:.1f}; median of the runs (range)\n"
     )
-    print("| build | ours (s) | ideal or limit (s) | ratio |")
-    print("|---|--:|--:|--:|")
-    for name, ours, reference, note in rows:
-        label = f"{name} ({note})" if note else name
-        print(f"| {label} | {ours:.2f} | {reference:.2f} | {ours / reference:.2f} |")
+    print(
+        "| build | ours (s) | ideal or limit (s) | ratio"
+        " | ours CPU (s) | ideal CPU (s) | CPU ratio |"
+    )
+    print("|---|--:|--:|--:|--:|--:|--:|")
+    for label, ours, reference, ours_cpu, reference_cpu in rows:
+        ratios = [o / r for o, r in zip(ours, reference, strict=False)]
+        cpu = spread(ours_cpu)
+        cpu_ideal = spread(reference_cpu) if reference_cpu else ""
+        cpu_ratio = (
+            spread([o / r for o, r in zip(ours_cpu, reference_cpu, strict=True)])
+            if reference_cpu
+            else ""
+        )
+        print(
+            f"| {label} | {spread(ours)} | {spread(reference)} | {spread(ratios)} | {cpu} |"
+            f" {cpu_ideal} | {cpu_ratio} |"
+        )
     return 0
 
 

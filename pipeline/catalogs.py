@@ -15,10 +15,10 @@ import polib
 from pipeline.errors import TemplateError
 from pipeline.locales import locale_info
 from pipeline.merge import merge
+from pipeline.model import UI_DOMAIN as UI_DOMAIN
 from pipeline.po import generate_po
 from pipeline.segments import Segment
 
-UI_DOMAIN = "ui"
 TEMPLATE_KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 _PLACEHOLDER = re.compile(r"%\([A-Za-z_][A-Za-z0-9_]*\)[sdifr]|%[sdif]")
 

@@ -29,12 +29,14 @@ from pipeline.locales import PSEUDO, invalid_reason, locale_info
 from pipeline.model import (
     TAG_RE,
     EntryState,
+    Layout,
     check_tags,
     count_words,
     live_entries,
     mapping_format_problems,
     raw_state,
 )
+from pipeline.model import UI_DOMAIN as UI_DOMAIN
 from pipeline.po import parse_po
 from pipeline.project import chosen_languages, read_template_keys
 
@@ -44,7 +46,6 @@ TRANSLATED, FUZZY, UNTRANSLATED, INVALID = (
     EntryState.UNTRANSLATED,
     EntryState.INVALID,
 )
-UI_DOMAIN = "ui"
 
 ERROR, WARNING = "error", "warning"
 
@@ -894,9 +895,13 @@ def _check_entry(
     plural: _Plural | None,
     source_language: str | None,
     domain: str = "",
+    errors_only: bool = False,
 ) -> None:
-    """Run every form-level check on a translated entry; one finding per check and severity."""
+    """Run every form-level check on a translated entry; one finding per check and severity.
+    `errors_only` skips the warnings (the publishing gate needs errors only)."""
     for check, severity, function in _entry_checks(entry, lang, source_language, domain):
+        if errors_only and severity != ERROR:
+            continue
         problems = [f"{form.label}{p}" for form in _forms(entry, plural) for p in function(form)]
         if problems:
             sink.add(entry, entry.linenum, check, severity, "; ".join(problems))
@@ -945,7 +950,7 @@ def entry_errors(
             and len(entry.msgstr_plural) != plural.nplurals
         ):
             sink.add(entry, 0, "header", ERROR, f"{len(entry.msgstr_plural)} plural forms")
-        _check_entry(sink, entry, lang, plural, source_language, domain)
+        _check_entry(sink, entry, lang, plural, source_language, domain, errors_only=True)
         found = tuple(f"{f.check}: {f.message}" for f in sink.findings if f.severity == ERROR)
         if len(_ERRORS_CACHE) > 100_000:
             _ERRORS_CACHE.clear()
@@ -1073,8 +1078,7 @@ def run_checks(config: Config, langs: list[str] | None = None) -> CheckReport:
     silenced = files = 0
     templates = read_template_keys(config)
     for lang in chosen_languages(config, langs):
-        folder = config.locales_dir / lang / "LC_MESSAGES"
-        catalogs = [(path, parse_po(path)) for path in sorted(folder.glob("*.po"))]
+        catalogs = [(path, parse_po(path)) for path in Layout.of(config).pos(lang)]
         glossary = glossary_for(config.locales_dir, lang)
         found, quiet = check_language(lang, catalogs, config.source_language, glossary, templates)
         findings.extend(found)

@@ -264,14 +264,14 @@ def build(
     from pipeline.project import known_language, unconfigured_note
 
     config = _config(ctx)
-    part = _shard(shard)
+    options = stage.BuildOptions(langs=langs, jobs=jobs, force=force, shard=_shard(shard))
     for lang in dict.fromkeys(langs):
         known_language(config, lang, to_build=True)
         note = unconfigured_note(config, lang)
         if note:
             click.echo(note)
     with project_lock(config.root), _progress() as progress:
-        report = stage.build(config, list(langs) or None, jobs, force, part, progress)
+        report = stage.build(config, options, progress)
     _not_published(report)
     for record in report.outputs:
         for warning in record.warnings:
@@ -334,7 +334,9 @@ def _progress() -> Iterator[Callable[[OutputRecord, int], None]]:
 
 def _summary(report: BuildReport) -> None:
     """Per-language counts (a table on a terminal), then one summary line."""
-    statuses = ("built", "up-to-date", "not-published", "failed")
+    from pipeline.build import Status
+
+    statuses = list(Status)
     per_lang: dict[str, Counter[str]] = {}
     for record in report.outputs:
         per_lang.setdefault(record.lang, Counter())[record.status] += 1
@@ -346,6 +348,9 @@ def _summary(report: BuildReport) -> None:
         for lang, counts in sorted(per_lang.items()):
             table.add_row(lang, *(str(counts[s]) for s in statuses))
         Console().print(table)
+    if report.pages_made or report.pages_kept:
+        made, kept = len(report.pages_made), len(report.pages_kept)
+        click.echo(f"pages: {made} made, {kept} up-to-date")
     counts = Counter(r.status for r in report.outputs)
     click.echo("summary: " + ", ".join(f"{counts[s]} {s}" for s in statuses))
 

@@ -41,6 +41,21 @@ class TemplateError(PipelineError):
 class RenderError(PipelineError):
     """A document could not be rendered (missing glyphs, refused fetches...)."""
 
+    def __init__(
+        self,
+        path: Path | str | None,
+        line: int | None,
+        message: str,
+        *,
+        glyph: str = "",
+        url: str = "",
+    ) -> None:
+        super().__init__(path, line, message)
+        self.glyph = glyph
+        """The character no font has, when that is the error."""
+        self.url = url
+        """The URL that was refused, when that is the error."""
+
 
 class LockError(PipelineError):
     """Another pipeline process holds the project lock."""

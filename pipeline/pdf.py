@@ -42,9 +42,14 @@ class _Collect(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.messages: list[str] = []
+        self.missing: list[str] = []
+        """Characters WeasyPrint drew as .notdef (the first argument of its message)."""
 
     def emit(self, record: logging.LogRecord) -> None:
         self.messages.append(record.getMessage())
+        args = record.args if isinstance(record.args, tuple) else ()
+        if ".notdef" in str(record.msg) and args and isinstance(args[0], str):
+            self.missing.append(args[0])
 
 
 @contextmanager
@@ -105,12 +110,16 @@ def render_pdf(
             _relink(document, local, public.rstrip("/") + "/" if public else "")
             data = document.write_pdf(pdf_variant="pdf/ua-1")
         except FatalURLFetchingError as exc:
-            raise RenderError(html_path, 1, str(exc)) from None
+            url = fetcher.refused[0] if fetcher.refused else ""
+            raise RenderError(html_path, 1, str(exc), url=url) from None
     if fetcher.refused:
-        raise RenderError(html_path, 1, f"refused to fetch {fetcher.refused[0]}")
+        url = fetcher.refused[0]
+        raise RenderError(html_path, 1, f"refused to fetch {url}", url=url)
     notdef = [m for m in log.messages if ".notdef" in m]
     if notdef:
-        raise RenderError(html_path, 1, f"no font has a glyph for {notdef[0].split(': ', 1)[-1]}")
+        glyph = log.missing[0] if log.missing else ""
+        shown = notdef[0].split(": ", 1)[-1]
+        raise RenderError(html_path, 1, f"no font has a glyph for {shown}", glyph=glyph)
     failed = [m for m in log.messages if m.startswith(_FAILURES)]
     if failed:
         raise RenderError(html_path, 1, failed[0].splitlines()[0])

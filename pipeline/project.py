@@ -21,6 +21,7 @@ from pipeline.errors import CatalogError, ConfigError
 from pipeline.fsutil import write_text
 from pipeline.locales import PSEUDO, invalid_reason
 from pipeline.merge import merge
+from pipeline.model import Layout
 from pipeline.po import generate_po, parse_po, write_po
 from pipeline.segments import ParsedArticle, segment_article
 from pipeline.sources import find_articles, read_article
@@ -70,11 +71,13 @@ def templates(config: Config, only: list[Path] | None = None) -> dict[str, polib
 
 
 def pot_path(config: Config, domain: str) -> Path:
-    return config.locales_dir / f"{domain}.pot"
+    """`Layout.of(config).pot(domain)`, for callers that hold a `Config`."""
+    return Layout.of(config).pot(domain)
 
 
 def po_path(config: Config, lang: str, domain: str) -> Path:
-    return config.locales_dir / lang / "LC_MESSAGES" / f"{domain}.po"
+    """`Layout.of(config).po(lang, domain)`, for callers that hold a `Config`."""
+    return Layout.of(config).po(lang, domain)
 
 
 def extract(
@@ -82,8 +85,9 @@ def extract(
 ) -> list[FileChange]:
     """Write `locales/<domain>.pot` for every article and the UI (or only compare)."""
     changes = []
+    layout = Layout.of(config)
     for domain, catalog in templates(config, only).items():
-        path = pot_path(config, domain)
+        path = layout.pot(domain)
         text = stable_text(catalog, path)
         changed = not path.exists() or path.read_text("utf-8") != text
         if changed and not check:
@@ -93,7 +97,7 @@ def extract(
 
 
 def read_templates(config: Config) -> dict[str, polib.POFile]:
-    pots = sorted(config.locales_dir.glob("*.pot"))
+    pots = Layout.of(config).pots()
     if not pots:
         raise CatalogError(config.locales_dir, 1, "no .pot files: run 'pipeline extract' first")
     return {p.stem: parse_po(p) for p in pots}
@@ -164,8 +168,9 @@ def init(config: Config, lang: str) -> list[FileChange]:
             f"{lang!r} is the source language: it needs no translation",
         )
     changes = []
+    layout = Layout.of(config)
     for domain, template in read_templates(config).items():
-        path = po_path(config, lang, domain)
+        path = layout.po(lang, domain)
         if path.exists():
             changes.append(FileChange(path, False))
             continue
@@ -175,13 +180,7 @@ def init(config: Config, lang: str) -> list[FileChange]:
 
 
 def languages_on_disk(config: Config) -> list[str]:
-    if not config.locales_dir.is_dir():
-        return []
-    return sorted(
-        p.name
-        for p in config.locales_dir.iterdir()
-        if (p / "LC_MESSAGES").is_dir() and p.name not in PSEUDO
-    )
+    return Layout.of(config).languages()
 
 
 def chosen_languages(config: Config, langs: list[str] | None) -> list[str]:
@@ -194,7 +193,7 @@ def chosen_languages(config: Config, langs: list[str] | None) -> list[str]:
 def read_template_keys(config: Config) -> dict[str, frozenset[tuple[str | None, str]]]:
     """Domain → the (msgctxt, msgid) keys of its `.pot`: the messages that are used."""
     keys = {}
-    for path in sorted(config.locales_dir.glob("*.pot")):
+    for path in Layout.of(config).pots():
         catalog = parse_po(path)
         keys[path.stem] = frozenset(
             (e.msgctxt, e.msgid) for e in catalog if not e.obsolete and e.msgid
@@ -218,9 +217,10 @@ def update(
     pots = read_templates(config)
     changes = []
     texts: dict[Path, str] = {}
+    layout = Layout.of(config)
     for lang in chosen:
         for domain, template in pots.items():
-            path = po_path(config, lang, domain)
+            path = layout.po(lang, domain)
             if not path.exists():
                 texts[path] = generate_po(new_po(template, lang, domain))
                 changes.append(FileChange(path, True, created=True))

@@ -14,8 +14,9 @@ from pipeline.catalogs import new_po
 from pipeline.checks import ADDRESS
 from pipeline.config import Config
 from pipeline.fsutil import write_text
+from pipeline.model import Layout
 from pipeline.po import generate_po
-from pipeline.project import FileChange, po_path, read_templates
+from pipeline.project import FileChange, read_templates
 
 CODES = ("en_XA", "ar_XB")
 _ACCENTED = str.maketrans(
@@ -69,7 +70,7 @@ def make_pseudo(config: Config) -> list[FileChange]:
     changes = []
     for domain, template in read_templates(config).items():
         for code in CODES:
-            path = po_path(config, code, domain)
+            path = Layout.of(config).po(code, domain)
             text = generate_po(pseudo_catalog(template, code, domain))
             changed = write_text(path, text)
             changes.append(FileChange(path, changed))

@@ -106,13 +106,15 @@ class Previewer:
 
     def rebuild(self) -> str:
         """Rebuild the HTML pages; return the line to print about it."""
-        from pipeline.build import build
+        from pipeline.build import BuildOptions, build
 
         before = _stamps(self.folder)
         started = time.monotonic()
         error: str | None = None
         try:
-            build(self.config, langs=self.langs, annotate=self.annotate, pdf=False)
+            # One process (jobs=1): the server's threads make forking workers unsafe.
+            options = BuildOptions(tuple(self.langs), jobs=1, annotate=self.annotate, pdf=False)
+            build(self.config, options)
         except PipelineError as exc:
             error = str(exc)
         except Exception as exc:  # a bug: show it and keep serving the last good pages

@@ -20,7 +20,7 @@ import polib
 from pipeline.checks import UI_DOMAIN, entry_state
 from pipeline.config import Config
 from pipeline.locales import invalid_reason, locale_info
-from pipeline.model import EntryState, count_words, live_entries
+from pipeline.model import EntryState, Layout, count_words, live_entries
 from pipeline.po import parse_po
 from pipeline.project import chosen_languages, read_template_keys
 
@@ -105,8 +105,7 @@ def collect(config: Config, langs: list[str] | None = None) -> list[StatRow]:
     rows = []
     templates = read_template_keys(config)
     for lang in chosen_languages(config, langs):
-        folder = config.locales_dir / lang / "LC_MESSAGES"
-        for path in sorted(folder.glob("*.po")):
+        for path in Layout.of(config).pos(lang):
             row = catalog_row(
                 lang, path.stem, parse_po(path), templates.get(path.stem), config.source_language
             )

@@ -13,6 +13,7 @@ import dataclasses
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import polib
 from markdown_it.common.utils import escapeHtml
@@ -194,9 +195,15 @@ def _set_lang(token: Token, info: LocaleInfo) -> None:
     token.attrSet("dir", info.direction)
 
 
+class Finder(Protocol):
+    """What a segment shows: `Lookup` decides it, the build passes on what it decided."""
+
+    def find(self, segment: Segment) -> tuple[str | None, SegmentStatus]: ...
+
+
 def translate_article(
     parsed: ParsedArticle,
-    lookup: Lookup,
+    lookup: Finder,
     locale: LocaleInfo,
     source: LocaleInfo,
     image_prefix: str = "",

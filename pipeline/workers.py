@@ -1,52 +1,113 @@
-"""A pool of long-lived PDF workers with a wall-time and memory limit per render.
+"""A pool of long-lived worker processes with a wall-time and a memory limit per task.
 
-Each worker imports WeasyPrint once and renders many documents. A render that
-runs past its time limit is killed with its worker, reported, and a fresh worker
-takes its place, so one pathological document never stops the rest of a build.
+Each worker may import heavy modules once (WeasyPrint) and then runs many tasks:
+HTML pages of a language, PDFs. A task that runs past its time limit is killed with
+its worker, reported, and a fresh worker takes its place, so one pathological
+document never stops the rest of a build. What a task raises comes back as data
+(`Failure`: its kind, file, line, glyph or URL), never as a string to parse.
 """
 
 from __future__ import annotations
 
-import contextlib
 import gc
+import importlib
 import multiprocessing
 import os
 import resource
 import signal
 import time
+import traceback
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from enum import StrEnum
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
+from typing import Generic, Protocol, TypeVar
+
+from pipeline.errors import PipelineError, RenderError
+
+R = TypeVar("R")
+R_co = TypeVar("R_co", covariant=True)
+
+
+class Task(Protocol[R_co]):
+    """Work for a worker: picklable, with a key and an expected cost."""
+
+    @property
+    def key(self) -> str:
+        """Identifies the task in its outcome."""
+
+    @property
+    def weight(self) -> int:
+        """Expected cost: the heaviest tasks start first."""
+
+    def run(self) -> R_co:
+        """Do the work (in the worker); raise `PipelineError` for a user error."""
+
+
+class FailureKind(StrEnum):
+    """Why a task gave no result."""
+
+    ERROR = "error"
+    """It raised a user error (`PipelineError`): bad input, with its file and line."""
+    TIMEOUT = "timeout"
+    """It ran past the time limit and was killed."""
+    CRASH = "crash"
+    """Its worker died (the memory limit, a crash in a library)."""
+    MEMORY = "memory"
+    """It ran out of memory and said so."""
+    BUG = "bug"
+    """It raised anything else: a bug, reported with its traceback."""
 
 
 @dataclass(frozen=True)
-class RenderTask:
-    """One PDF to make from one HTML file."""
+class Failure:
+    """Why a task failed, as data: it crosses the process boundary."""
 
-    key: str
-    """Identifies the task in results (the PDF's path relative to output/)."""
-    html: Path
-    pdf: Path
-    stylesheets: tuple[Path, ...] = ()
-    allowed: tuple[Path, ...] = ()
-    """Folders WeasyPrint may read from."""
-    weight: int = 0
-    """Expected cost, for largest-first ordering and shard balancing."""
-    online: tuple[Path, str] | None = None
-    """(output folder, its public URL): local links in the PDF point online."""
+    kind: FailureKind
+    message: str
+    """Without the location."""
+    path: Path | None = None
+    line: int | None = None
+    glyph: str = ""
+    """A character no font has (a render that would print an empty box)."""
+    url: str = ""
+    """A URL the renderer was refused."""
+
+    def error(self) -> PipelineError:
+        """The failure as the user error it stands for."""
+        if self.glyph or self.url:
+            return RenderError(self.path, self.line, self.message, glyph=self.glyph, url=self.url)
+        return PipelineError(self.path, self.line, self.message)
 
 
 @dataclass(frozen=True)
-class RenderResult:
-    """What became of one task."""
+class Outcome(Generic[R]):
+    """What became of one task: its value, or why there is none."""
 
     key: str
-    pages: int = 0
-    size: int = 0
+    value: R | None = None
+    failure: Failure | None = None
     seconds: float = 0.0
-    warnings: tuple[str, ...] = field(default=())
-    error: str = ""
+    """Time the task ran, measured where it ran."""
+
+
+def run_task(task: Task[R]) -> Outcome[R]:
+    """Run one task here, turning what it raises into a `Failure`."""
+    start = time.perf_counter()
+    failure: Failure
+    try:
+        value = task.run()
+        return Outcome(task.key, value, None, time.perf_counter() - start)
+    except RenderError as exc:
+        failure = Failure(FailureKind.ERROR, exc.message, exc.path, exc.line, exc.glyph, exc.url)
+    except PipelineError as exc:
+        failure = Failure(FailureKind.ERROR, exc.message, exc.path, exc.line)
+    except MemoryError:
+        failure = Failure(FailureKind.MEMORY, "ran out of memory")
+    except Exception:
+        failure = Failure(FailureKind.BUG, traceback.format_exc())
+    return Outcome(task.key, None, failure, time.perf_counter() - start)
 
 
 def _limit_memory(megabytes: int) -> None:
@@ -68,8 +129,8 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _worker(conn: Connection, memory_mb: int, parent: int) -> None:
-    """Worker loop: render tasks until told to stop (None)."""
+def _worker(conn: Connection, memory_mb: int, parent: int, preload: tuple[str, ...]) -> None:
+    """Worker loop: run tasks until told to stop (None)."""
     from pipeline.fsutil import release_inherited_lock
 
     # Ctrl-C reaches the whole process group: the build process answers it (and kills its
@@ -78,50 +139,35 @@ def _worker(conn: Connection, memory_mb: int, parent: int) -> None:
     _die_with_parent(parent)
     release_inherited_lock()
     _limit_memory(memory_mb)
-    import weasyprint  # noqa: F401  (imported once per worker, before the first task)
-
-    # Objects inherited from the build process and WeasyPrint's modules live as long as
+    for module in preload:  # imported once per worker, before the first task
+        importlib.import_module(module)
+    # Objects inherited from the build process and the imported modules live as long as
     # the worker: keep them out of the collector's way, and collect less often, since
     # a render allocates many short-lived objects.
     gc.freeze()
     gc.set_threshold(20_000, 20, 20)
-
-    from pipeline.pdf import render_to_file
-
     while True:
         task = conn.recv()
         if task is None:
             return
-        start = time.perf_counter()
-        try:
-            pages, size, warnings = render_to_file(
-                task.html, task.pdf, list(task.allowed), list(task.stylesheets), task.online
-            )
-            result = RenderResult(
-                task.key, pages, size, time.perf_counter() - start, tuple(warnings)
-            )
-        except MemoryError:
-            result = RenderResult(task.key, error=f"{task.html}:1: ran out of memory")
-        except Exception as exc:
-            from pipeline.errors import PipelineError
-
-            message = str(exc) if isinstance(exc, PipelineError) else f"{task.html}:1: {exc!r}"
-            result = RenderResult(task.key, error=message, seconds=time.perf_counter() - start)
-        conn.send(result)
+        conn.send(run_task(task))
 
 
 class _Slot:
-    def __init__(self, ctx: multiprocessing.context.BaseContext, memory_mb: int) -> None:
-        self.conn, child = ctx.Pipe()  # type: ignore[attr-defined]
-        self.process = ctx.Process(  # type: ignore[attr-defined]
-            target=_worker, args=(child, memory_mb, os.getpid()), daemon=True
+    """One worker process and the task it is running."""
+
+    def __init__(self, memory_mb: int, preload: tuple[str, ...]) -> None:
+        ctx = multiprocessing.get_context("fork")  # the worker inherits the parsed sources
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(
+            target=_worker, args=(child, memory_mb, os.getpid(), preload), daemon=True
         )
         self.process.start()
         child.close()
-        self.task: RenderTask | None = None
+        self.task: Task[object] | None = None
         self.started = 0.0
 
-    def give(self, task: RenderTask) -> None:
+    def give(self, task: Task[object]) -> None:
         self.task = task
         self.started = time.monotonic()
         self.conn.send(task)
@@ -132,117 +178,128 @@ class _Slot:
         self.conn.close()
 
 
-def _context() -> multiprocessing.context.BaseContext:
-    return multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+class Pool:
+    """Worker processes, started on first use (or early by `start`) and reused by every
+    `map`; stopped when the pool is closed."""
 
+    def __init__(
+        self,
+        jobs: int,
+        memory_mb: int = 4096,
+        timeout: float = 300.0,
+        preload: tuple[str, ...] = (),
+    ) -> None:
+        self.jobs = max(1, jobs)
+        self.memory_mb = memory_mb
+        self.timeout = timeout
+        self.preload = preload
+        self._slots: list[_Slot] = []
 
-def start_workers(jobs: int, memory_mb: int = 4096) -> list[_Slot]:
-    """Start `jobs` workers now, so they import WeasyPrint while the build prepares HTML."""
-    return [_Slot(_context(), memory_mb) for _ in range(max(1, jobs))]
+    def __enter__(self) -> Pool:
+        return self
 
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
-def run_tasks(
-    batches: Iterable[Sequence[RenderTask]],
-    jobs: int,
-    timeout: float = 300.0,
-    memory_mb: int = 4096,
-    workers: list[_Slot] | None = None,
-) -> Iterator[RenderResult]:
-    """Render the tasks of `batches` on `jobs` workers (or the given started ones), largest
-    pending task first; yield each result as it comes.
+    @property
+    def started(self) -> bool:
+        return bool(self._slots)
 
-    Batches are pulled only when the workers run short of work, so the caller can
-    prepare the next batch (the next language's HTML) while the PDFs of the previous
-    one render. The workers are stopped at the end.
-    """
-    ctx = _context()
-    slots = list(workers) if workers is not None else []
-    slots += [_Slot(ctx, memory_mb) for _ in range(max(1, jobs) - len(slots))]
-    pending = iter(batches)
-    queue: list[RenderTask] = []
-    exhausted = False
-    dispatched = False
+    def start(self) -> None:
+        """Start the workers now, so that they import their modules while this process
+        prepares their first tasks."""
+        while len(self._slots) < self.jobs:
+            self._slots.append(_Slot(self.memory_mb, self.preload))
 
-    def refill() -> None:
-        nonlocal exhausted
-        while not exhausted and len(queue) < 2 * len(slots):
-            batch = next(pending, None)
-            if batch is None:
-                exhausted = True
-            else:
-                queue.extend(batch)
-        queue.sort(key=lambda t: (t.weight, t.key))  # pop() takes the largest
+    def run(self, tasks: Sequence[Task[R]]) -> Iterator[Outcome[R]]:
+        """Run tasks that need no limits: in the workers when there are several tasks and
+        workers; otherwise here, one after the other (no process to start, nothing to
+        send)."""
+        if len(tasks) > 1 and self.jobs > 1:
+            return self.map(tasks)
+        return (run_task(task) for task in tasks)
 
-    try:
-        refill()
+    def map(self, tasks: Iterable[Task[R]]) -> Iterator[Outcome[R]]:
+        """Run `tasks` on the workers, heaviest first; yield each outcome as it comes.
+
+        If the caller stops early, the tasks still running are killed with their workers.
+        """
+        queue: list[Task[R]] = sorted(tasks, key=lambda t: (t.weight, t.key))  # pop(): heaviest
         if not queue:
             return
-        dispatched = True
-        for slot in slots:
-            if queue:
-                slot.give(queue.pop())
-        while any(slot.task is not None for slot in slots):
-            busy = [s for s in slots if s.task is not None]
-            now = time.monotonic()
-            ready = wait(
-                [s.conn for s in busy] + [s.process.sentinel for s in busy],
-                timeout=max(0.0, min(s.started + timeout - now for s in busy)),
-            )
-            for index, slot in enumerate(slots):
-                if slot.task is None:
-                    continue
-                result: RenderResult | None = None
-                if slot.conn in ready:
-                    try:
-                        result = slot.conn.recv()
-                    except (EOFError, OSError):
-                        result = None
-                if result is None and (
-                    slot.process.sentinel in ready or time.monotonic() - slot.started > timeout
-                ):
-                    task = slot.task
-                    reason = (
-                        f"took longer than {timeout:g} s"
-                        if slot.process.is_alive()
-                        else "the renderer crashed (out of memory?)"
-                    )
-                    slot.kill()
-                    result = RenderResult(
-                        task.key, error=f"{task.html}:1: rendering stopped: {reason}"
-                    )
-                    slots[index] = slot = _Slot(ctx, memory_mb)
-                if result is None:
-                    continue
-                slot.task = None
-                yield result
-                refill()
+        self.start()
+        finished = False
+        try:
+            for slot in self._slots:
                 if queue:
                     slot.give(queue.pop())
-            # Idle workers take work that arrived with a later batch.
-            for slot in slots:
-                if slot.task is None and queue:
-                    slot.give(queue.pop())
-    finally:
-        if dispatched and exhausted and not queue:
-            stop_workers(slots)  # idle and warm: they finish at once
-        else:
-            kill_workers(slots)  # never used (maybe still importing), or interrupted
+            while any(slot.task is not None for slot in self._slots):
+                yield from self._collect(queue)
+            finished = True
+        finally:
+            if not finished:
+                self._kill_busy()
 
+    def _collect(self, queue: list[Task[R]]) -> Iterator[Outcome[R]]:
+        """Wait for the next outcomes (or time-outs); give the freed workers more work."""
+        busy = [s for s in self._slots if s.task is not None]
+        now = time.monotonic()
+        ready = wait(
+            [s.conn for s in busy] + [s.process.sentinel for s in busy],
+            timeout=max(0.0, min(s.started + self.timeout - now for s in busy)),
+        )
+        for index, slot in enumerate(self._slots):
+            task = slot.task
+            if task is None:
+                continue
+            outcome: Outcome[R] | None = None
+            ended = slot.process.sentinel in ready
+            if slot.conn in ready:
+                try:
+                    outcome = slot.conn.recv()
+                except (EOFError, OSError):
+                    ended = True  # the worker closed its end: it is dying
+            timed_out = time.monotonic() - slot.started > self.timeout
+            if outcome is None and (ended or timed_out):
+                if ended:
+                    failure = Failure(FailureKind.CRASH, "the worker crashed (out of memory?)")
+                else:
+                    failure = Failure(FailureKind.TIMEOUT, f"took longer than {self.timeout:g} s")
+                seconds = time.monotonic() - slot.started
+                slot.kill()
+                self._slots[index] = slot = _Slot(self.memory_mb, self.preload)
+                outcome = Outcome(task.key, None, failure, seconds)
+            if outcome is None:
+                continue
+            slot.task = None
+            if queue:
+                slot.give(queue.pop())
+            yield outcome
 
-def kill_workers(slots: list[_Slot]) -> None:
-    """Stop workers that have nothing to do at once."""
-    for slot in slots:
-        if slot.process.is_alive():
+    def _kill_busy(self) -> None:
+        for slot in self._slots:
+            if slot.task is not None:
+                slot.kill()
+        self._slots = [s for s in self._slots if s.task is None]
+
+    def close(self) -> None:
+        """Stop every worker at once: an idle one holds nothing half-done (every output is
+        written through a temporary file), and one still importing need not finish."""
+        for slot in self._slots:
             slot.kill()
+        self._slots = []
 
 
-def stop_workers(slots: list[_Slot]) -> None:
-    """Ask idle workers to finish; kill those that do not within a few seconds."""
-    for slot in slots:
-        if slot.process.is_alive():
-            with contextlib.suppress(OSError):
-                slot.conn.send(None)
-    for slot in slots:
-        slot.process.join(timeout=5)
-        if slot.process.is_alive():
-            slot.kill()
+def values(outcomes: Iterable[Outcome[R]]) -> Iterator[R]:
+    """The tasks' results; the first failure stops the caller: a user error as that
+    error, a time-out or crash naming the task, a bug as a bug (with its traceback)."""
+    for outcome in outcomes:
+        failure = outcome.failure
+        if failure is None and outcome.value is not None:
+            yield outcome.value
+            continue
+        if failure is None or failure.kind is FailureKind.BUG:
+            raise RuntimeError(f"{outcome.key} failed:\n{failure.message if failure else ''}")
+        if failure.kind is FailureKind.ERROR:
+            raise failure.error()
+        raise PipelineError(None, None, f"{outcome.key}: {failure.message}")

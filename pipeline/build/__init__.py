@@ -1,0 +1,81 @@
+"""The build: articles × languages → HTML pages, PDF handouts, index and report.
+
+The stages, in order (`_stages` below reads top to bottom; one module each):
+
+1. `inputs`  — read the sources; check templates, images and links;
+2. `plan`    — which pages to make, and in which languages each article is published,
+               decided once (`gate`: each catalog through the publishing gate);
+3. `pages`   — the HTML pages that are out of date;
+4. `pdfs`    — the PDF editions that are out of date;
+5. `finish`  — the index page, the removal of outputs nobody makes, the report.
+
+Each stage passes frozen records to the next (`records`). What an earlier build made
+is in `state`: a build redoes only what changed. Stages 2 to 4 run their tasks in one
+pool of worker processes (`pipeline.workers`) when there is more than one task.
+"""
+
+from __future__ import annotations
+
+import os
+
+from pipeline.build.finish import finish
+from pipeline.build.inputs import copy_assets, read_sources
+from pipeline.build.pages import make_pages
+from pipeline.build.pdfs import PdfStage, Progress
+from pipeline.build.plan import make_plan
+from pipeline.build.records import (
+    BuildOptions,
+    BuildReport,
+    Edition,
+    OutputRecord,
+    Status,
+    merge_reports,
+)
+from pipeline.build.state import PageState, PdfState
+from pipeline.config import Config
+from pipeline.errors import PipelineError
+from pipeline.fsutil import write_text
+from pipeline.workers import Pool
+
+__all__ = [
+    "BuildOptions",
+    "BuildReport",
+    "Edition",
+    "OutputRecord",
+    "Status",
+    "build",
+    "merge_reports",
+]
+
+
+def build(
+    config: Config, options: BuildOptions | None = None, progress: Progress | None = None
+) -> BuildReport:
+    """Make every language's pages and handouts in `output/`; return the report, also
+    written to `output/report.json` (with `complete: false` until the build ends)."""
+    options = options or BuildOptions()
+    path = config.output_dir / options.report_name
+    unfinished = BuildReport((), ("the build did not finish",), complete=False)
+    write_text(path, unfinished.to_json(), durable=False)
+    try:
+        result = _stages(config, options, progress)
+    except PipelineError as exc:
+        write_text(path, BuildReport((), (str(exc),)).to_json(), durable=False)
+        raise
+    write_text(path, result.to_json(), durable=False)
+    return result
+
+
+def _stages(config: Config, options: BuildOptions, progress: Progress | None) -> BuildReport:
+    state = PageState.load(config.output_dir)
+    sources = read_sources(config, state.references)  # 1. inputs
+    jobs = options.jobs or os.cpu_count() or 1
+    preload = ("weasyprint",) if options.pdf else ()
+    with Pool(jobs, config.render_memory_mb, config.render_timeout, preload) as pool:
+        plan = make_plan(config, options, sources, state, pool)  # 2. plan (and gate)
+        copy_assets(config, sources)
+        pages = make_pages(config, plan, state, pool, options.annotate)  # 3. pages
+        pdfs = PdfStage(config, PdfState(config.output_dir), sources, options.force)
+        if options.pdf:  # 4. PDFs
+            pdfs.run(pages, options.shard, pool, progress)
+    return finish(config, options, sources, plan, pages, pdfs, state)  # 5. finish

@@ -1,0 +1,240 @@
+"""The records the build's stages pass on and the report they end in.
+
+Every record is a frozen dataclass; the statuses and editions are enums, so that the
+build, the command line and `report merge` spell them one way.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import PipelineError
+
+
+class Status(StrEnum):
+    """What became of one output (a PDF edition of one article in one language)."""
+
+    BUILT = "built"
+    UP_TO_DATE = "up-to-date"
+    """Its inputs are those it was last made from: kept as it is."""
+    NOT_PUBLISHED = "not-published"
+    """The language is below its publishing threshold for this article."""
+    FAILED = "failed"
+
+
+class Edition(StrEnum):
+    """A PDF edition of a handout."""
+
+    STANDARD = "standard"
+    LARGE = "large"
+    """Large print, 18 pt (`<slug>.large.pdf`)."""
+
+    @property
+    def suffix(self) -> str:
+        return ".large.pdf" if self is Edition.LARGE else ".pdf"
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What one build is asked to do (the command line's options)."""
+
+    langs: tuple[str, ...] = ()
+    """Only these languages (all configured ones when empty)."""
+    jobs: int | None = None
+    """Worker processes (default: one per core); 1 also keeps the HTML stage in this
+    process."""
+    force: bool = False
+    """Rebuild every page and PDF, even those up to date."""
+    shard: tuple[int, int] = (1, 1)
+    """Build only the I-th of N balanced shares of the PDFs (CI)."""
+    annotate: bool = False
+    """Mark each block with its catalog entry and state (the translators' preview)."""
+    pdf: bool = True
+    """False: stop after the HTML pages (the preview)."""
+
+    @property
+    def report_name(self) -> str:
+        if self.shard == (1, 1):
+            return "report.json"
+        return f"report.shard-{self.shard[0]}-of-{self.shard[1]}.json"
+
+
+@dataclass(frozen=True)
+class CatalogSummary:
+    """What the publishing gate made of one article's catalog in one language: enough to
+    decide publication and to report, without the catalog (kept between builds)."""
+
+    key: str
+    """Hash of everything the gate read (article, catalog, language, pipeline code)."""
+    percent: int
+    """Share of the article's segments shown translated, rounded down."""
+    translated: int
+    fuzzy: int
+    untranslated: int
+    invalid: int
+    problems: tuple[str, ...]
+    """`path:line: invalid translation: ...` for each entry the gate refused."""
+    title: str
+    """The title as the page shows it."""
+    title_lang: str
+    """The language the title is shown in (the source's when untranslated)."""
+
+    @property
+    def complete(self) -> bool:
+        return not (self.fuzzy or self.untranslated or self.invalid)
+
+
+@dataclass(frozen=True)
+class PageSummary:
+    """One article's HTML page in one language, as the build made (or kept) it."""
+
+    lang: str
+    slug: str
+    key: str
+    """Hash of every input of the page; equal keys make equal pages."""
+    catalog: CatalogSummary
+    published: bool
+    reason: str
+    """Why it is not published."""
+    draft: bool
+    """Carries the draft mark: the catalog or the handout's interface strings are not
+    all translated and reviewed."""
+    ui_untranslated: int
+    """Interface strings of the handout without a usable translation."""
+    ui_problems: tuple[str, ...]
+    """`path:line: invalid translation: ...` for the interface catalog's refused entries."""
+    html_digest: str
+    """SHA-256 of the HTML file written (empty when not published): a page whose file
+    no longer holds it is made again."""
+    refs: tuple[str, ...] = ()
+    """The files the page refers to (its `src` attributes), which its PDFs are made from."""
+
+    @property
+    def problems(self) -> tuple[str, ...]:
+        return self.catalog.problems + self.ui_problems
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PageSummary:
+        """Read back what `asdict` wrote; raises KeyError, TypeError or ValueError when the
+        data is not such a record (an old or damaged state file)."""
+        catalog = CatalogSummary(
+            **{**data["catalog"], "problems": tuple(data["catalog"]["problems"])}
+        )
+        page = cls(
+            **{
+                **data,
+                "catalog": catalog,
+                "ui_problems": tuple(data["ui_problems"]),
+                "refs": tuple(data["refs"]),
+            }
+        )
+        if not (isinstance(page.key, str) and isinstance(catalog.key, str)):
+            raise ValueError("not a page summary")
+        return page
+
+
+@dataclass(frozen=True)
+class OutputRecord:
+    """What the build made of one article in one language and edition."""
+
+    slug: str
+    lang: str
+    edition: Edition
+    pdf: str
+    """Path under output/."""
+    status: Status
+    reason: str = ""
+    """Why it was not published or failed."""
+    pages: int = 0
+    bytes: int = 0
+    seconds: float = 0.0
+    percent: int = 0
+    """Share of the article's segments shown translated."""
+    translated: int = 0
+    fuzzy: int = 0
+    fallback: int = 0
+    """Untranslated segments shown in the source language."""
+    invalid: int = 0
+    ui_untranslated: int = 0
+    """Interface strings shown in the source language."""
+    warnings: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """Every output of one build, written to `output/report.json`."""
+
+    outputs: tuple[OutputRecord, ...]
+    errors: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
+    """Catalog entries the build would not print (`path:line: ...`), each named once."""
+    complete: bool = True
+    """False in the report written when a build starts, until it finishes: a killed or
+    failed build never leaves the previous run's report behind."""
+    pages_made: tuple[str, ...] = ()
+    """HTML pages (`lang/slug.html`, published or not) this build made."""
+    pages_kept: tuple[str, ...] = ()
+    """HTML pages that were up to date."""
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def to_json(self) -> str:
+        data = {
+            "complete": self.complete,
+            "outputs": [asdict(r) for r in self.outputs],
+            "errors": list(self.errors),
+            "warnings": list(self.warnings),
+            "pages": {"made": list(self.pages_made), "kept": list(self.pages_kept)},
+        }
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def merge_reports(paths: list[Path]) -> BuildReport:
+    """Join the reports of a sharded build into one."""
+    outputs: dict[tuple[str, str, str], OutputRecord] = {}
+    errors: list[str] = []
+    warnings: dict[str, None] = {}
+    made: dict[str, None] = {}
+    kept: dict[str, None] = {}
+    complete = True
+    for path in paths:
+        try:
+            data = json.loads(path.read_text("utf-8"))
+            complete = complete and bool(data.get("complete", True))
+            warnings.update(dict.fromkeys(map(str, data.get("warnings", []))))
+            made.update(dict.fromkeys(map(str, data.get("pages", {}).get("made", []))))
+            kept.update(dict.fromkeys(map(str, data.get("pages", {}).get("kept", []))))
+            errors.extend(map(str, data.get("errors", [])))
+            records = [_record(row) for row in data.get("outputs", [])]
+        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError):
+            raise PipelineError(path, 1, "not a build report (output/report*.json)") from None
+        for record in records:
+            key = (record.slug, record.lang, record.edition)
+            if key not in outputs or outputs[key].status == Status.UP_TO_DATE:
+                outputs[key] = record
+    return BuildReport(
+        tuple(sorted(outputs.values(), key=lambda r: (r.slug, r.lang, r.edition))),
+        tuple(dict.fromkeys(errors)),
+        tuple(warnings),
+        complete,
+        tuple(made),
+        tuple(k for k in kept if k not in made),
+    )
+
+
+def _record(row: dict[str, Any]) -> OutputRecord:
+    """An output as `report.json` holds it."""
+    return OutputRecord(
+        **{
+            **row,
+            "edition": Edition(row["edition"]),
+            "status": Status(row["status"]),
+            "warnings": tuple(map(str, row.get("warnings", ()))),
+        }
+    )

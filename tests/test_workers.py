@@ -1,0 +1,130 @@
+"""The worker pool: outcomes and failures cross the process boundary as data; time limits;
+several tasks run in workers, a single one here."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from pipeline.errors import PipelineError, RenderError
+from pipeline.workers import FailureKind, Pool, values
+
+
+@dataclass(frozen=True)
+class Pid:
+    """Returns the process it ran in."""
+
+    key: str
+    weight: int = 0
+
+    def run(self) -> int:
+        return os.getpid()
+
+
+@dataclass(frozen=True)
+class NoGlyph:
+    """Fails as a render with a missing glyph and a refused URL would."""
+
+    key: str = "no glyph"
+    weight: int = 0
+
+    def run(self) -> int:
+        raise RenderError(
+            Path("output/es/x.html"), 7, "no font has a glyph", glyph="\U00011ee0", url="http://x/"
+        )
+
+
+@dataclass(frozen=True)
+class Sleep:
+    key: str = "sleep"
+    weight: int = 1
+
+    def run(self) -> int:
+        time.sleep(60)
+        return 0
+
+
+@dataclass(frozen=True)
+class Bug:
+    key: str = "bug"
+    weight: int = 0
+
+    def run(self) -> int:
+        raise ValueError("a bug in the stage")
+
+
+@dataclass(frozen=True)
+class Die:
+    key: str = "die"
+    weight: int = 0
+
+    def run(self) -> int:
+        os._exit(3)
+
+
+def test_a_render_error_crosses_the_process_boundary_as_data() -> None:
+    with Pool(2) as pool:
+        [outcome] = pool.map([NoGlyph()])
+    failure = outcome.failure
+    assert outcome.value is None and failure is not None
+    assert (failure.kind, failure.glyph, failure.url) == (
+        FailureKind.ERROR,
+        "\U00011ee0",
+        "http://x/",
+    )
+    assert (failure.path, failure.line, failure.message) == (
+        Path("output/es/x.html"),
+        7,
+        "no font has a glyph",
+    )
+    error = failure.error()
+    assert isinstance(error, RenderError) and error.glyph == "\U00011ee0"
+    with pytest.raises(RenderError) as raised:
+        list(values([outcome]))
+    assert str(raised.value) == "output/es/x.html:7: no font has a glyph"
+
+
+def test_a_task_past_its_time_limit_is_killed_and_the_rest_runs() -> None:
+    started = time.monotonic()
+    with Pool(1, timeout=1) as pool:
+        outcomes = {o.key: o for o in pool.map([Sleep(), Pid("after")])}
+    assert time.monotonic() - started < 30
+    sleep = outcomes["sleep"].failure
+    assert sleep is not None and sleep.kind is FailureKind.TIMEOUT
+    assert sleep.message == "took longer than 1 s"
+    assert outcomes["after"].value not in (None, os.getpid())
+    with pytest.raises(PipelineError, match=r"^sleep: took longer than 1 s$"):
+        list(values([outcomes["sleep"]]))
+
+
+def test_a_bug_comes_back_with_its_traceback_and_a_dead_worker_as_a_crash() -> None:
+    with Pool(2) as pool:
+        outcomes = {o.key: o for o in pool.map([Bug(), Die(), Pid("still")])}
+    bug, crash = outcomes["bug"].failure, outcomes["die"].failure
+    assert bug is not None and bug.kind is FailureKind.BUG
+    assert "Traceback" in bug.message and "ValueError: a bug in the stage" in bug.message
+    assert crash is not None and crash.kind is FailureKind.CRASH
+    assert outcomes["still"].value is not None
+    with pytest.raises(RuntimeError, match="a bug in the stage"):
+        list(values([outcomes["bug"]]))
+
+
+def test_several_tasks_run_in_the_workers_and_one_runs_here() -> None:
+    here = os.getpid()
+    with Pool(2) as pool:
+        [one] = pool.run([Pid("one")])
+        assert one.value == here and not pool.started
+        several = [o.value for o in pool.run([Pid("a"), Pid("b"), Pid("c")])]
+        assert len(several) == 3 and here not in several
+    with Pool(1) as pool:
+        assert {o.value for o in pool.run([Pid("a"), Pid("b")])} == {here}
+
+
+def test_heaviest_tasks_start_first() -> None:
+    with Pool(1) as pool:
+        order = [o.key for o in pool.map([Pid("light", 1), Pid("heavy", 9), Pid("middle", 5)])]
+    assert order == ["heavy", "middle", "light"]
