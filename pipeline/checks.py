@@ -787,8 +787,8 @@ _ACRONYM = re.compile(r"(?<![A-Za-z0-9])[a-z]?(?:[A-Z][0-9]*){2,}s?(?![A-Za-z0-9
 prefix or plural `s` allowed (`iPSCs`, `DMTs`)."""
 _DEFINED = re.compile(r"[(（]\s*([a-z]?(?:[A-Z][0-9]*){2,}s?)\s*[)）]")
 """An acronym a source text defines, alone in brackets: `multiple sclerosis (MS)`."""
-_BRACKETED = re.compile(r"[(（]\s*([^\s()（）,;:]+)")
-"""The first word in brackets, where a translation puts its own acronym: `(SEP)`."""
+_BRACKETED = re.compile(r"(?<=[(（])\s*([^\s()（）,;:]+)|([^\s()（）,;:]+)(?=\s*[)）])")
+"""A word just inside a bracket, where a translation puts its own acronym: `(SEP)`."""
 _LATIN_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]*(?![A-Za-z0-9])")
 
 
@@ -849,15 +849,17 @@ def _dropped_definitions(source: str, translation: str) -> list[str]:
         return []
     own = sum(
         1
-        for word in _BRACKETED.findall(translation)
-        if sum(c.isupper() for c in word) >= 2 and not any(_keeps(word, c) for c in defined)
+        for match in _BRACKETED.finditer(translation)
+        if sum(c.isupper() for c in match[0]) >= 2
+        and not any(_keeps(match[0], core) for core in defined)
     )
     return missing if own < len(missing) else []
 
 
 @dataclass(frozen=True)
-class AcronymUsage:
-    """How one language renders the source's acronyms across its catalogs."""
+class LanguageUsage:
+    """How one language's translations render their sources, across its catalogs: the
+    evidence that tells a language's habit from a slip in one message."""
 
     total: dict[str, int]
     """Acronym → translated messages whose source has it."""
@@ -867,26 +869,35 @@ class AcronymUsage:
     """Acronyms defined in brackets (`multiple sclerosis (MS)`) in translated messages."""
     dropped: int
     """Of those, the ones a translation neither keeps nor replaces with its own."""
+    length_ratio: float | None
+    """Characters of translation per character of source (no spaces or tags), from 20
+    translated messages at least."""
 
 
-def acronym_usage(entries: Iterable[polib.POEntry]) -> AcronymUsage:
-    """Count, over translated entries, how the language renders each source acronym."""
+def language_usage(entries: Iterable[polib.POEntry]) -> LanguageUsage:
+    """Count, over translated entries, how the language renders each source acronym, and
+    how long its translations are."""
     total: dict[str, int] = {}
     kept: dict[str, int] = {}
-    definitions = dropped = 0
+    definitions = dropped = messages = source_length = length = 0
     for entry in entries:
         if raw_state(entry) != TRANSLATED:
             continue
         text = _plain(_translation(entry))
+        if not entry.msgid_plural:
+            messages += 1
+            source_length += _length(entry.msgid)
+            length += _length(entry.msgstr)
         for core in _acronyms(entry.msgid):
             total[core] = total.get(core, 0) + 1
             kept[core] = kept.get(core, 0) + _keeps(text, core)
         definitions += len(set(_DEFINED.findall(_plain(entry.msgid))))
         dropped += len(_dropped_definitions(entry.msgid, text))
-    return AcronymUsage(total, kept, definitions, dropped)
+    ratio = length / source_length if messages >= 20 and source_length else None
+    return LanguageUsage(total, kept, definitions, dropped, ratio)
 
 
-def _acronym_problems(form: _Form, usage: AcronymUsage | None) -> list[str]:
+def _acronym_problems(form: _Form, usage: LanguageUsage | None) -> list[str]:
     """A source acronym the translation changed (`HSCT` → `HCST`), or dropped where the
     language keeps it: in every other message that has it, or, for one the source defines
     in brackets, where every other such definition is kept or replaced (two at least).
@@ -936,7 +947,6 @@ _SPACED_STOPS = ".!?…؟۔।॥።။។։‼⁇⁈⁉"
 """Marks that end a sentence when white space (or the end) follows them."""
 _UNSPACED_STOPS = "。！？｡"
 """Full-width marks that end a sentence wherever they stand (Chinese, Japanese)."""
-_OPENING = "\"'“‘„‚«‹「『(（[¿¡"
 _ABBREVIATIONS = frozenset({"Dr", "Mr", "Mrs", "Ms", "Prof", "St", "vs", "e.g", "i.e", "Fig"})
 """English words whose full stop ends no sentence (`Dr. Smith`), with initials (`J. Smith`).
 Only the source text is read with them: a translation's sentences are never undercounted,
@@ -980,15 +990,38 @@ def sentences(text: str, lang: str) -> int:
     return count
 
 
-def _sentence_problems(form: _Form, lang: str, source_language: str | None) -> list[str]:
-    """Fewer sentences than the source text (splitting one is fine): one may be missing."""
+_SHORT = 0.7
+"""A translation of several sentences under this share of the length the language's
+translations usually have (0.74 at least on the shipped catalogs; 0.88 at most once a
+sentence is dropped, split sentences or not) is reported."""
+
+
+def _length(text: str) -> int:
+    """Characters of a text that are not white space or tags."""
+    return sum(1 for c in TAG_RE.sub("", text) if not c.isspace())
+
+
+def _sentence_problems(
+    form: _Form, lang: str, source_language: str | None, usage: LanguageUsage | None
+) -> list[str]:
+    """A dropped sentence: fewer sentences than the source text (splitting one is fine),
+    or, for a source of several, far shorter than the language's translations usually
+    are (a dropped sentence hidden by another split in two)."""
     have = sentences(form.text, lang)
     wanted = [sentences(source, source_language or "en") for source in form.sources]
-    if any(have >= n or n < 2 for n in wanted):
+    if any(n < 2 for n in wanted):
         return []
-    return [
-        f"{have} sentence{'s' * (have != 1)} where the source text has {wanted[0]}: is one missing?"
-    ]
+    if all(have < n for n in wanted):
+        return [f"{have} sentence{'s' * (have != 1)} where the source text has {wanted[0]}:"
+                " is one missing?"]  # fmt: skip
+    if usage is None or usage.length_ratio is None or form.partial:
+        return []
+    expected = usage.length_ratio * max(_length(source) for source in form.sources)
+    if _length(form.text) < _SHORT * expected:
+        short = 1 - _length(form.text) / expected
+        return [f"{short:.0%} shorter than this language's translations usually are:"
+                " is a sentence missing?"]  # fmt: skip
+    return []
 
 
 # The language of the text -----------------------------------------------
@@ -1146,7 +1179,7 @@ def _entry_checks(
     lang: str,
     source_language: str | None,
     domain: str = "",
-    acronyms: AcronymUsage | None = None,
+    usage: LanguageUsage | None = None,
 ) -> list[tuple[str, str, _FormCheck]]:
     """(check, severity, function) for every check that compares a form with its source."""
     percent, brace = _uses_percent(entry, domain), _uses_brace(entry)
@@ -1163,12 +1196,12 @@ def _entry_checks(
         ("punctuation", WARNING, lambda f: _punctuation_problems(f, lang, source_language)),
         ("brackets", WARNING, lambda f: _pairing_problems(f, lang, source_language, "brackets")),
         ("quotes", WARNING, lambda f: _pairing_problems(f, lang, source_language, "quotes")),
-        ("sentences", WARNING, lambda f: _sentence_problems(f, lang, source_language)),
+        ("sentences", WARNING, lambda f: _sentence_problems(f, lang, source_language, usage)),
         ("repeated-word", WARNING, lambda f: _repeated_word_problems(f, lang, source_language)),
     ]
     if not same_language:
         checks += [
-            ("acronyms", WARNING, lambda f: _acronym_problems(f, acronyms)),
+            ("acronyms", WARNING, lambda f: _acronym_problems(f, usage)),
             ("untranslated-copy", WARNING, _copy_problems),
             ("language", WARNING, lambda f: _language_problems(f, lang, source_language)),
         ]
@@ -1191,7 +1224,7 @@ def check_catalog(
     source_language: str | None = None,
     glossary: Glossary | None = None,
     template: frozenset[tuple[str | None, str]] | None = None,
-    acronyms: AcronymUsage | None = None,
+    usage: LanguageUsage | None = None,
 ) -> tuple[list[Finding], int]:
     """Findings for one catalog (every check but `consistency`) and how many were silenced.
 
@@ -1200,8 +1233,8 @@ def check_catalog(
     `source_language` lets `untranslated-copy` stay quiet for e.g. en_GB from en.
     `template` holds the (msgctxt, msgid) keys of the domain's `.pot`: an entry outside
     it is never published (a `msgctxt` twin of a real message, a stale entry).
-    `acronyms` says how the language renders source acronyms over all its catalogs
-    (counted from this catalog alone when not given).
+    `usage` says how the language renders its sources over all its catalogs (acronyms,
+    lengths; counted from this catalog alone when not given).
     """
     if text is None:
         try:
@@ -1210,8 +1243,8 @@ def check_catalog(
             text = None
     sink = _Sink(path)
     plural = _plural_info(lang)
-    if acronyms is None:
-        acronyms = acronym_usage(live_entries(catalog))
+    if usage is None:
+        usage = language_usage(live_entries(catalog))
     _check_header(sink, catalog, lang, _header_lines(text), plural)
     first: dict[str, int] = {}
     counts = {FUZZY: 0, UNTRANSLATED: 0}
@@ -1235,7 +1268,7 @@ def check_catalog(
             counts[state] += 1
             first.setdefault(state, entry.linenum)
             continue
-        _check_entry(sink, entry, lang, plural, source_language, domain, acronyms)
+        _check_entry(sink, entry, lang, plural, source_language, domain, usage)
         if glossary is not None:
             _check_glossary(sink, entry, glossary, plural)
     if counts[UNTRANSLATED]:
@@ -1269,13 +1302,13 @@ def _check_entry(
     plural: _Plural | None,
     source_language: str | None,
     domain: str = "",
-    acronyms: AcronymUsage | None = None,
+    usage: LanguageUsage | None = None,
     errors_only: bool = False,
 ) -> None:
     """Run every form-level check on a translated entry; one finding per check and severity.
 
     `errors_only` skips the warnings (the publishing gate needs only errors)."""
-    for check, severity, function in _entry_checks(entry, lang, source_language, domain, acronyms):
+    for check, severity, function in _entry_checks(entry, lang, source_language, domain, usage):
         if errors_only and severity != ERROR:
             continue
         problems = [f"{form.label}{p}" for form in _forms(entry, plural) for p in function(form)]
@@ -1404,7 +1437,7 @@ def check_language(
     """Every check over the catalogs of one language (per file, then `consistency`)."""
     findings: list[Finding] = []
     silenced = 0
-    acronyms = acronym_usage(e for _, catalog in catalogs for e in live_entries(catalog))
+    usage = language_usage(e for _, catalog in catalogs for e in live_entries(catalog))
     for path, catalog in catalogs:
         found, quiet = check_catalog(
             path,
@@ -1414,7 +1447,7 @@ def check_language(
             source_language=source_language,
             glossary=glossary,
             template=(templates or {}).get(path.stem),
-            acronyms=acronyms,
+            usage=usage,
         )
         findings.extend(found)
         silenced += quiet

@@ -236,6 +236,26 @@ def test_each_new_check_in_a_real_catalog(tmp_path: Path) -> None:
     assert strict.returncode == 1 and "0 errors, 6 warnings in 24 files" in strict.stdout
 
 
+def test_a_dropped_sentence_hidden_by_a_split_one(tmp_path: Path) -> None:
+    """The Korean translation splits one of the source's two sentences in two; dropping
+    its last leaves two sentences, as many as the source, but half the usual length."""
+    project = copy_project(tmp_path / "p")
+    path = project / "locales" / "ko" / "LC_MESSAGES" / f"{SLUG}.po"
+    msgid = next(e.msgid for e in parse_po(path) if e.msgid.startswith("The misguided immune"))
+    msgstr = next(e.msgstr for e in parse_po(path) if e.msgid == msgid)
+    assert (sentences(msgid, "en"), sentences(msgstr, "ko")) == (2, 3)
+    shortened = msgstr[: msgstr.rindex(". ", 0, len(msgstr) - 1) + 1]
+    assert sentences(shortened, "ko") == 2
+    set_msgstrs(path, {msgid: shortened})
+    report = run_checks(load_config(project), ["ko"])
+    assert [(f.check, f.message) for f in report.findings] == [
+        (
+            "sentences",
+            "49% shorter than this language's translations usually are: is a sentence missing?",
+        )
+    ]
+
+
 # ---------------------------------------------------------------------------
 # The identifier's cache
 
