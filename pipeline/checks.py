@@ -897,10 +897,16 @@ def language_usage(entries: Iterable[polib.POEntry]) -> LanguageUsage:
     return LanguageUsage(total, kept, definitions, dropped, ratio)
 
 
+def _habit(others: int, followed: int) -> bool:
+    """Whether the other messages show a habit: two at least, and at most one in ten not
+    following it (so that a second slip in the language does not hide the first)."""
+    return others >= 2 and (others - followed) * 10 <= others
+
+
 def _acronym_problems(form: _Form, usage: LanguageUsage | None) -> list[str]:
     """A source acronym the translation changed (`HSCT` → `HCST`), or dropped where the
-    language keeps it: in every other message that has it, or, for one the source defines
-    in brackets, where every other such definition is kept or replaced (two at least).
+    language keeps it: in the other messages that have it, or, for one the source defines
+    in brackets, where the other such definitions are kept or replaced (`_habit`).
 
     A language that writes its own acronym (French `SEP`, Spanish `EM`, Russian `РС`) or
     spells the term out is never asked for the English one.
@@ -910,11 +916,10 @@ def _acronym_problems(form: _Form, usage: LanguageUsage | None) -> list[str]:
     source_cores = {core for source in form.sources for core in _acronyms(source)}
     source = form.sources[0]
     dropped = _dropped_definitions(source, text)
-    other_definitions = 0
+    defining = False
     if usage is not None:
-        other_definitions = usage.definitions - len(set(_DEFINED.findall(_plain(source))))
-        if usage.dropped > len(dropped):
-            other_definitions = 0  # the language leaves some definitions out: it may here
+        others = usage.definitions - len(set(_DEFINED.findall(_plain(source))))
+        defining = _habit(others, others - (usage.dropped - len(dropped)))
     problems: list[str] = []
     for core, written in _acronyms(source).items():
         if _keeps(text, core):
@@ -926,17 +931,18 @@ def _acronym_problems(form: _Form, usage: LanguageUsage | None) -> list[str]:
         ]
         if changed:
             problems.append(f"acronym {written!r} became {changed[0]!r}")
-        elif core in {_acronym_core(d) for d in dropped} and other_definitions >= 2:
+        elif defining and core in {_acronym_core(d) for d in dropped}:
             problems.append(
-                f"acronym {written!r} and its brackets are missing (the other "
-                f"{other_definitions} acronyms defined in brackets are kept or replaced)"
+                f"acronym {written!r} and its brackets are missing (this language keeps or"
+                " replaces the acronyms the source defines in brackets)"
             )
         elif usage is not None:
             others = usage.total.get(core, 0) - 1
-            if others >= 2 and usage.kept.get(core, 0) >= others:
+            kept = usage.kept.get(core, 0)
+            if _habit(others, kept):
                 problems.append(
-                    f"acronym {written!r} is missing "
-                    f"(the {others} other messages that have it keep it)"
+                    f"acronym {written!r} is missing (kept in {kept} of the {others} other"
+                    " messages that have it)"
                 )
     return problems
 

@@ -143,9 +143,18 @@ def test_dropped_acronym_needs_the_language_to_keep_it_elsewhere() -> None:
     keeps = [("HSCT is costly.", "HSCT coûte cher."), ("HSCT helps.", "La HSCT aide.")]
     dropped = ("Ask about HSCT.", "Renseignez-vous sur la greffe.")
     assert findings("fr", *keeps, dropped) == [
-        "13: acronyms: acronym 'HSCT' is missing (the 2 other messages that have it keep it)"
+        "13: acronyms: acronym 'HSCT' is missing (kept in 2 of the 2 other messages that have it)"
     ]
     assert findings("fr", keeps[0], dropped) == []
+
+
+def test_a_second_slip_does_not_hide_the_first() -> None:
+    """Twenty messages keep `HSCT`, two drop it: both are reported (one in ten may)."""
+    keeps = [(f"HSCT helps {n} times.", f"La HSCT aide {n} fois.") for n in range(20)]
+    slips = [("Ask about HSCT.", "Renseignez-vous."), ("HSCT is costly.", "C’est coûteux.")]
+    found = findings("fr", *keeps, *slips)
+    assert [line.split(": ")[1] for line in found] == ["acronyms", "acronyms"]
+    assert found[0].endswith("(kept in 20 of the 21 other messages that have it)")
 
 
 def test_a_close_language_is_the_wrong_language() -> None:
