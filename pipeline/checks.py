@@ -3,8 +3,17 @@
 Each check has a kebab-case name, used in the output and in the flag comment a
 translator adds to silence it on one entry (`#, no-check-numbers`). Checks
 compare each translation with its own source text; only `consistency` looks
-across the catalogs of one language. The core is pure (`check_catalog`), and
-`run_checks` is the thin layer that finds and reads the files.
+across the catalogs of one language, and `acronyms` and `sentences` weigh one message
+against the language's habits (`LanguageUsage`). The core is pure (`check_catalog`),
+and `run_checks` is the thin layer that finds and reads the files.
+
+Provenance: written from specifications and data, not from other checkers' code —
+quotation marks from CLDR's delimiters data, sentence terminators from Unicode's
+Sentence_Terminal characters (the common ones, and the ellipsis), plural rules from
+CLDR through Babel, numbers by value through `unicodedata`; the language of a text
+from py3langid's model (`language_id`).
+translate-toolkit's `pofilter` (GPL) is only run, as a separate program, by
+`bench/checks.py` to compare results.
 """
 
 from __future__ import annotations
@@ -515,7 +524,7 @@ def _character_problems(form: _Form, lang: str) -> list[str]:
 
 ADDRESS = re.compile(
     r"(?:(?:https?|ftp)://|www\.)[A-Za-z0-9\-._~:/?#@!$&*+,;=%]*[A-Za-z0-9\-_~/#=%]"
-    r"|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+    r"|(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
     r"|(?<![A-Za-z0-9@.-])[A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*"
     r"\.(?:com|org|net|gov|edu|info|int|health|io|co|[a-z]{2})(?![A-Za-z0-9-])"
 )
@@ -787,8 +796,19 @@ _ACRONYM = re.compile(r"(?<![A-Za-z0-9])[a-z]?(?:[A-Z][0-9]*){2,}s?(?![A-Za-z0-9
 prefix or plural `s` allowed (`iPSCs`, `DMTs`)."""
 _DEFINED = re.compile(r"[(（]\s*([a-z]?(?:[A-Z][0-9]*){2,}s?)\s*[)）]")
 """An acronym a source text defines, alone in brackets: `multiple sclerosis (MS)`."""
-_BRACKETED = re.compile(r"(?<=[(（])\s*([^\s()（）,;:]+)|([^\s()（）,;:]+)(?=\s*[)）])")
-"""A word just inside a bracket, where a translation puts its own acronym: `(SEP)`."""
+_WORD_CHARS = r"[^\s()（）,;:]"
+_BRACKET_WORDS = (
+    re.compile(rf"[(（]\s*({_WORD_CHARS}+)"),
+    re.compile(rf"(?<!{_WORD_CHARS})({_WORD_CHARS}+)\s*[)）]"),
+)
+
+
+def _bracketed_words(text: str) -> list[str]:
+    """The words just inside a bracket, where a translation puts its own acronym: `(SEP)`."""
+    found = {m.start(1): m[1] for pattern in _BRACKET_WORDS for m in pattern.finditer(text)}
+    return [found[start] for start in sorted(found)]
+
+
 _LATIN_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]*(?![A-Za-z0-9])")
 
 
@@ -849,9 +869,8 @@ def _dropped_definitions(source: str, translation: str) -> list[str]:
         return []
     own = sum(
         1
-        for match in _BRACKETED.finditer(translation)
-        if sum(c.isupper() for c in match[0]) >= 2
-        and not any(_keeps(match[0], core) for core in defined)
+        for word in _bracketed_words(translation)
+        if sum(c.isupper() for c in word) >= 2 and not any(_keeps(word, c) for c in defined)
     )
     return missing if own < len(missing) else []
 
@@ -979,7 +998,7 @@ def sentences(text: str, lang: str) -> int:
         rest = plain[match.end() :].lstrip()
         if match[0][0] in _SPACED_STOPS and rest:
             following = rest[0]
-            word = re.search(r"([\w.]+)$", plain[start : match.start()])
+            word = re.search(r"([\w.]+)$", plain[max(start, match.start() - 12) : match.start()])
             before = word[1] if word else ""
             abbreviation = (
                 match[0][0] == "."
@@ -1041,7 +1060,7 @@ _UNLIKELY = 0.02
 """Below this probability of being in its own language, a translation is reported.
 On the shipped catalogs the lowest is 0.17 (a Portuguese heading that reads as
 Galician); a text in another language scores under 0.02 in 99.9% of cases."""
-_NOT_WORDS = re.compile(r"\S*\d\S*|%\(\w+\)\w|\{\w*\}|%%")
+_PLACEHOLDER_LIKE = re.compile(r"%\(\w+\)\w|\{\w*\}|%%")
 
 
 def _language_text(text: str) -> str:
@@ -1049,8 +1068,8 @@ def _language_text(text: str) -> str:
     numbers and acronyms (shared by every language)."""
     text = TAG_RE.sub(" ", text)
     text = ADDRESS.sub(" ", text)
-    text = _ACRONYM.sub(" ", text)
-    return " ".join(_NOT_WORDS.sub(" ", text).split())
+    text = _ACRONYM.sub(" ", _PLACEHOLDER_LIKE.sub(" ", text))
+    return " ".join(word for word in text.split() if not any(c.isdigit() for c in word))
 
 
 def _language_problems(form: _Form, lang: str, source_language: str | None) -> list[str]:

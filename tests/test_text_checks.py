@@ -193,6 +193,15 @@ def test_wrong_language_is_a_warning_not_a_gate() -> None:
     assert (after.hits, after.misses) == (before.hits, before.misses)
 
 
+def test_a_huge_hostile_translation_is_checked_in_linear_time() -> None:
+    """200,000 characters without a space, of Chinese, of Latin letters, of brackets and
+    of spaces: every check's patterns scan them once (a backtracking pattern here would
+    take hours, which is how this test would fail)."""
+    for text in ("安" * 200_000, "a" * 200_000, "(" * 100_000, "HSCT" + " " * 200_000 + ")"):
+        found = findings("es", ("Ask about HSCT (MS).", text))
+        assert found and all(line.startswith("7: ") for line in found)
+
+
 # ---------------------------------------------------------------------------
 # A project
 
