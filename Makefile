@@ -66,10 +66,11 @@ typecheck: venv
 
 bench: setup
 	@command -v po4a-updatepo >/dev/null || { $(SUDO) apt-get install -y -qq --no-install-recommends po4a; }
-	$(BIN)/python -m pip install -q "mdpo>=2.1"
+	$(BIN)/python -m pip install -q "mdpo>=2.1" "translate-toolkit>=3.13"
 	$(BIN)/python bench/update.py
 	$(BIN)/python bench/extract.py
 	$(BIN)/python bench/build.py
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python bench/checks.py
 
 clean:
 	rm -rf output $(STAMPS)
