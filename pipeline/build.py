@@ -33,6 +33,7 @@ from pipeline.locales import LocaleInfo, locale_info
 from pipeline.po import parse_po
 from pipeline.project import parse_articles, po_path
 from pipeline.render import UICatalog, make_environment, render_template
+from pipeline.scripts import counter_style, native_digits, prepare_html
 from pipeline.segments import ParsedArticle
 from pipeline.translate import (
     FUZZY,
@@ -461,7 +462,8 @@ def _local_date(value: str | dt.date, lang: str) -> str:
         day = dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
     except ValueError:
         return str(value)
-    return format_date(day, "long", locale=locale_info(lang).cldr)
+    cldr = locale_info(lang).cldr
+    return native_digits(format_date(day, "long", locale=cldr), cldr)
 
 
 def generation_date() -> dt.date:
@@ -552,9 +554,13 @@ def _render_language(
             "missing_sections": _missing_sections(translated),
             "version": _version(parsed),
             "updated": _local_date(parsed.article.updated or parsed.article.date, lang),
-            "translation": {"revised": _local_date(revised, lang), "percent": translated.percent}
+            "translation": {
+                "revised": _local_date(revised, lang),
+                "percent": native_digits(str(translated.percent), info.cldr),
+            }
             if revised
             else None,
+            "counter_style": counter_style(info.cldr),
             "generated": _local_date(generation_date(), lang),
             "large_print": config.large_print,
             "qr": qr,
@@ -566,6 +572,7 @@ def _render_language(
         if ui_missing and not context["draft"]:
             # An untranslated interface string makes the handout a draft too.
             html = render_template(env, "handout.html", {**context, "draft": True})
+        html = prepare_html(html)  # line breaking by script (pipeline/scripts.py)
         if published:
             write_text(html_path, html, durable=False)
         problems = tuple(
