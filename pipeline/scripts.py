@@ -304,6 +304,20 @@ def break_text(text: str, before: str = "") -> str:
     return text
 
 
+def no_widow(text: str) -> str:
+    """A short caption's last two words joined by a no-break space, so that its last line
+    never holds one word alone (a Jinja2 filter; the result keeps `text`'s escaping)."""
+    from markupsafe import Markup
+
+    value = str(text)
+    stripped = value.rstrip()
+    if stripped.count(" ") < 2:
+        return Markup(value) if hasattr(text, "__html__") else value
+    head, _, last = stripped.rpartition(" ")
+    joined = f"{head}\u00a0{last}{value[len(stripped) :]}"
+    return Markup(joined) if hasattr(text, "__html__") else joined
+
+
 def prepare_html(page: str) -> str:
     """The page with `break_text` applied to its text (never inside tags, attributes,
     comments, styles, the title or code). Text that needs nothing is left byte for byte."""
