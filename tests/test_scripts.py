@@ -372,6 +372,8 @@ def test_the_qr_caption_never_ends_with_one_word_alone(built_project: Path) -> N
     standard = [p for p in (built_project / "output").glob("*/*.pdf") if ".large." not in p.name]
     assert len(standard) >= 13
     for pdf in sorted(standard):
+        if script_for(pdf.parent.name).breaking in ("cjk", "dictionary"):
+            continue  # Chinese, Japanese...: no words between spaces to leave alone
         found: list[dict[str, object]] = []
         with pdfplumber.open(pdf) as doc:
             for page in reversed(doc.pages):
