@@ -1,7 +1,8 @@
 """Which Debian font packages the configured languages need.
 
-Runs on the bare system Python (stdlib only), before the virtual environment
-exists: `python3 -m pipeline.fonts` prints the package names for `make`.
+Runs on the bare system Python (stdlib only), before the virtual environment exists:
+`python3 -m pipeline.fonts` prints the package names for `make`. The script of each
+language, and the package of its font, come from the table in `pipeline/scripts.py`.
 """
 
 from __future__ import annotations
@@ -10,19 +11,15 @@ import sys
 import tomllib
 from pathlib import Path
 
-BASE_FONTS = ("fonts-noto-core", "fonts-dejavu-core")
-"""Latin, Cyrillic, Greek, Vietnamese, Arabic, Hebrew, Devanagari and more."""
-CJK_FONTS = ("fonts-noto-cjk",)
-"""Noto Sans CJK SC/TC/JP/KR, for Chinese, Japanese and Korean."""
-_CJK_LANGUAGES = {"zh", "ja", "ko", "yue"}
+from pipeline.scripts import font_packages
+
+EXTRA = ("fonts-dejavu-core",)
+"""A last fallback for symbols no Noto family in the stacks has."""
 
 
 def packages_for(languages: list[str]) -> list[str]:
     """Font packages for a list of gettext language ids."""
-    needed = list(BASE_FONTS)
-    if any(code.split("_")[0] in _CJK_LANGUAGES for code in languages):
-        needed.extend(CJK_FONTS)
-    return needed
+    return [*font_packages(languages), *EXTRA]
 
 
 def main(argv: list[str]) -> int:

@@ -23,6 +23,7 @@ from jinja2 import (
 from markupsafe import Markup, escape
 
 from pipeline.errors import TemplateError
+from pipeline.scripts import no_widow
 
 PAGE, PAGES = "\ue000", "\ue001"
 """Sentinels passed as the page placeholders, turned into CSS counters afterwards."""
@@ -158,6 +159,7 @@ def make_environment(templates_dir: Path, ui: UICatalog) -> Environment:
         env.policies["ext.i18n.trimmed"] = True
         env.globals.update(PAGE=PAGE, PAGES=PAGES, page_counter_css=page_counter_css)
         env.filters["one_stop"] = one_stop
+        env.filters["no_widow"] = no_widow  # pipeline/scripts.py: QR caption line breaks
         _ENVIRONMENTS[templates_dir] = env
     env.install_gettext_callables(ui.gettext, ui.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals["_fallback_language"] = ui.source_language if ui.isolate else ""

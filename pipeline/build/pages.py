@@ -25,6 +25,7 @@ from pipeline.config import Config
 from pipeline.fsutil import write_text
 from pipeline.locales import LocaleInfo, locale_info, long_date
 from pipeline.model import UI_DOMAIN, EntryState, Layout
+from pipeline.scripts import counter_style, native_digits, prepare_html
 from pipeline.workers import Pool, values
 
 if TYPE_CHECKING:  # imported where pages are made: a build that keeps them needs none
@@ -124,7 +125,8 @@ class Revision:
     """The translation's revision date (formatted) and completeness, for the footer."""
 
     revised: str
-    percent: int
+    percent: str
+    """The share translated, in the language's own digits."""
 
 
 def handout_messages(config: Config) -> tuple[str, ...]:
@@ -195,10 +197,13 @@ def _page(
         "missing_sections": missing_sections(translated),
         "version": job.article.digest[:10],
         "updated": local_date(parsed.article.updated or parsed.article.date, lang),
-        "translation": Revision(local_date(gated.revised, lang), percent)
+        "translation": Revision(
+            local_date(gated.revised, lang), native_digits(str(percent), info.cldr)
+        )
         if local_date(gated.revised, lang)
         else None,
         "generated": local_date(generation_date(), lang),
+        "counter_style": counter_style(info.cldr),
         "large_print": config.large_print,
         "qr": qr,
         "online_url": online,
@@ -206,6 +211,7 @@ def _page(
     }
     env = make_environment(config.templates_dir, ui)
     html = render_template(env, "handout.html", context)
+    html = prepare_html(html)  # line breaking by script (pipeline/scripts.py)
     html_digest = ""
     if job.published:
         write_text(html_path, html, durable=False)
@@ -249,7 +255,7 @@ def local_date(value: str | dt.date, lang: str) -> str:
         day = dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
     except ValueError:
         return ""  # not a date (`YEAR-MO-DA` of a new catalog): nothing is printed for it
-    return long_date(day, lang)
+    return native_digits(long_date(day, lang), locale_info(lang).cldr)
 
 
 def write_qr(path: Path, url: str) -> None:
