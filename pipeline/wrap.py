@@ -50,6 +50,9 @@ _PORTIONS = re.compile(r"[^\n]*\n|[^\n]+")
 _UNDEFINED, _PROHIBITED, _POSSIBLE = 0, 1, 2
 _BREAK = re.compile(bytes([_POSSIBLE]))
 _ENCODING = b"UTF-8"
+_WIDE = re.compile("[\u1100-\U0010ffff]")
+"""Where a character may take two columns: libunistring gives none below U+1100 more than one
+(tests/test_wrap.py asks it about each), so most lines are known to fit without a call."""
 _SONAMES = ("libunistring.so.5", "libunistring.so.2", "libunistring.so", "libunistring.dylib")
 
 
@@ -124,10 +127,14 @@ class _Portion:
         self.text = text
         self.escaped = text.translate(_ESCAPE_TABLE) if _TO_ESCAPE.search(text) else text
         self.no_break = no_break
-        # Columns are at most len() for printable ASCII, at most 2·len() for any text.
-        self.most = len(self.escaped) * (
-            1 if self.escaped.isascii() and self.escaped.isprintable() else 2
-        )
+
+    def _fits(self, room: int) -> bool:
+        """Whether the escaped text surely takes at most `room` columns, without asking the
+        library: it takes at most one column a character below U+1100, two above."""
+        size = len(self.escaped)
+        if size > room:
+            return False
+        return size * 2 <= room or self.escaped.isascii() or not _WIDE.search(self.escaped)
 
     def _forbidden(self, data: bytes) -> set[int]:
         """Byte offsets of `data` (the escaped text) that a break may not precede."""
@@ -147,7 +154,7 @@ class _Portion:
     def split(self, start: int, width: int) -> list[str]:
         """The lines of this portion when the first one starts at column `start`."""
         escaped = self.escaped
-        if start + self.most <= width:
+        if self._fits(width - start):
             return [escaped]
         data = escaped.encode()
         cuts = _cuts(data, start, width, self._forbidden(data))
@@ -173,11 +180,15 @@ def wrap_value(
         if not value:
             return [""]
         portion = _Portion(value, no_break)
-        if first_column <= width:
-            lines = portion.split(first_column, width)
-            if len(lines) == 1:
-                return lines
-        return ["", *portion.split(0, width)]
+        if first_column <= width and portion._fits(width - first_column):
+            return [portion.escaped]
+        lines = portion.split(0, width)
+        if len(lines) == 1 and first_column <= width:
+            # Whole from column 0: it stays on the keyword line unless it would break there.
+            keyword_line = portion.split(first_column, width)
+            if len(keyword_line) == 1:
+                return keyword_line
+        return ["", *lines]
     chunks = [""]
     offset = 0
     for text in _PORTIONS.findall(value):

@@ -9,6 +9,7 @@ alone would break otherwise, so that each test fails without the rule it shows.
 
 from __future__ import annotations
 
+import ctypes
 import random
 import re
 import subprocess
@@ -124,6 +125,20 @@ def test_mandatory_breaks_and_controls_match_msgcat(tmp_path: Path) -> None:
         texts.add("".join(rng.choice(odd if rng.random() < 0.08 else common) for _ in range(size)))
     entries = [f"msgid {po_quote(t)}\nmsgstr {po_quote(t[::-1])}\n" for t in sorted(texts)]
     assert differences(write_catalog(tmp_path / "odd.po", entries), [79]) == []
+
+
+def test_no_character_below_u1100_takes_two_columns() -> None:
+    """What lets `wrap` know most lines fit without asking the library (`_WIDE`): asked about
+    each character below U+1100, libunistring gives none more than one column."""
+    function = wrap._linebreaker()
+    result = (ctypes.c_char * 4)()
+    columns = {}
+    for code in range(0x1100):
+        data = chr(code).encode()
+        columns[code] = function(data, len(data), 1000, 0, 0, None, b"UTF-8", result)
+    assert max(columns.values()) == 1
+    data = "\u1100".encode()  # the first wide one: the test can tell
+    assert function(data, len(data), 1000, 0, 0, None, b"UTF-8", result) == 2
 
 
 def test_missing_library_is_one_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
