@@ -1,18 +1,21 @@
 """`.po` + `.pot` → updated `.po`: msgmerge's job, the way `msgmerge --previous` does it.
 
-The rules mirror GNU gettext's `msgmerge.c` (`match_domain`, `message_merge`) and its fuzzy
-index (`msgl-fsearch.c`), so that our updates and msgmerge's agree message for message:
+The rules are GNU msgmerge 0.21's observable behaviour, re-derived by black-box experiments:
+random old catalogs and templates (contexts, plurals, fuzzy, obsolete and untranslated
+entries) through `msgmerge --previous` and through `merge`, compared message by message;
+`tests/test_fuzzy.py` repeats them and `bench/update.py` measures the agreement on real
+updates of the Python documentation.  Nothing here follows gettext's source code:
 
 - exact match on (msgctxt, msgid) against every old entry, obsolete ones included, so a
-  message that comes back revives its `#~` translation; an old fuzzy entry stays fuzzy;
-- otherwise the most similar old *translated* entry (fuzzy and obsolete ones included) with
-  fstrcmp similarity 2·LCS/(len1+len2) over UTF-8 bytes above 0.6, plus a 0.00001 bonus
-  for a candidate without msgctxt or with the same one; only candidates sharing a character
-  4-gram with the new msgid compete (strings under 4 characters are compared with all),
-  and ties go to the candidate sharing most 4-grams, then to the earliest in the old file;
+  message that comes back revives its `#~` translation; an old fuzzy entry stays fuzzy; an
+  exact match wins even when it is untranslated and a similar one is not;
+- otherwise the fuzzy match of `pipeline.fuzzy` among the old entries whose (first)
+  translation is not empty, fuzzy and obsolete ones included (the rules are there);
 - the previous msgid (`#|`) is the old entry's msgid, or its own previous msgid when the old
   entry was itself fuzzy, and is kept only on fuzzy, translated results;
-- old entries that nothing used become obsolete, in old-file order, without `#.`/`#:`.
+- old entries that nothing used become obsolete, in old-file order, without `#.`/`#:`;
+- the header is the old one with the template's `Report-Msgid-Bugs-To` and
+  `POT-Creation-Date`, its known fields in msgmerge's order and the others after them.
 
 Where msgmerge would drop a translation (a plural whose first form is empty, when it
 becomes obsolete or singular) we keep it: a translation is never lost.
@@ -30,19 +33,12 @@ msgmerge makes such a message fuzzy; with `carry_over` off, so do we.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 
 import polib
 
+from pipeline.fuzzy import FuzzyMatcher
 from pipeline.model import EntryState, raw_state
-
-FUZZY_THRESHOLD = 0.6
-"""msgmerge's FUZZY_THRESHOLD: a fuzzy match needs a similarity strictly above it."""
-_CONTEXT_BONUS = 0.00001
-"""What msgmerge adds to a candidate with no msgctxt or the wanted one."""
-_SLACK = 0.00002
-"""Margin for the fast, float-based pre-filter; the exact test follows."""
 
 _HEADER_FIELDS = (
     "Project-Id-Version",
@@ -158,86 +154,6 @@ def _first_form(entry: polib.POEntry) -> str:
 def has_translation(entry: polib.POEntry) -> bool:
     """True when any msgstr form of `entry` is non-empty."""
     return any(_forms(entry))
-
-
-def _bytes_str(text: str) -> str:
-    """`text` as a string of its UTF-8 bytes, since fstrcmp compares bytes."""
-    return text if text.isascii() else text.encode("utf-8").decode("latin-1")
-
-
-def _grams(text: str) -> list[str]:
-    return [text[i : i + 4] for i in range(len(text) - 3)]
-
-
-class _FuzzyIndex:
-    """The old translated messages, searchable the way msgmerge's fuzzy index is."""
-
-    def __init__(self, entries: list[polib.POEntry]) -> None:
-        pool = [
-            (len(key), position, key, entry)
-            for position, entry in enumerate(entries)
-            if entry.msgid and _first_form(entry)
-            for key in (_bytes_str(entry.msgid),)
-        ]
-        pool.sort(key=lambda item: (item[0], item[1]))
-        self._lengths = [item[0] for item in pool]
-        self._positions = [item[1] for item in pool]
-        self._keys = [item[2] for item in pool]
-        self._entries = [item[3] for item in pool]
-        self._gram_sets: dict[int, frozenset[str]] = {}
-
-    def _gram_set(self, slot: int) -> frozenset[str]:
-        grams = self._gram_sets.get(slot)
-        if grams is None:
-            grams = self._gram_sets[slot] = frozenset(_grams(self._entries[slot].msgid))
-        return grams
-
-    def search(self, msgctxt: str | None, msgid: str) -> polib.POEntry | None:
-        """The old entry msgmerge would pick as fuzzy source for `msgid`, or None."""
-        from rapidfuzz.distance import Indel
-        from rapidfuzz.process import extract
-
-        if not msgid or not self._keys:
-            return None
-        key = _bytes_str(msgid)
-        size = len(key)
-        # similarity <= 2·min(a, b)/(a + b), so only lengths within about [3/7, 7/3] can pass.
-        low = bisect_left(self._lengths, int(size * 0.4285) - 1)
-        high = bisect_right(self._lengths, int(size * 2.3334) + 1)
-        if low >= high:
-            return None
-        hits = extract(
-            key,
-            self._keys[low:high],
-            scorer=Indel.normalized_similarity,
-            score_cutoff=FUZZY_THRESHOLD - _SLACK,
-            limit=None,
-        )
-        if not hits:
-            return None
-        query_grams = _grams(msgid)
-        best: tuple[float, int, int] | None = None
-        best_slot = -1
-        for _, _, offset in hits:
-            slot = low + offset
-            entry = self._entries[slot]
-            total = size + self._lengths[slot]
-            weight = (total - Indel.distance(key, self._keys[slot])) / total
-            if entry.msgctxt is None or entry.msgctxt == msgctxt:
-                weight += _CONTEXT_BONUS
-            if not weight > FUZZY_THRESHOLD:
-                continue
-            if query_grams:
-                grams = self._gram_set(slot)
-                shared = sum(1 for gram in query_grams if gram in grams)
-                if not shared:
-                    continue
-                rank = (weight, shared, -self._positions[slot])
-            else:
-                rank = (weight, -self._lengths[slot], -self._positions[slot])
-            if best is None or rank > best:
-                best, best_slot = rank, slot
-        return self._entries[best_slot] if best is not None else None
 
 
 def _nplurals(po: polib.POFile, lang: str | None) -> int:
@@ -375,7 +291,7 @@ def merge(
     for entry in olds:
         exact.setdefault((entry.msgctxt, entry.msgid), entry)
     nplurals = _nplurals(po, lang)
-    index: _FuzzyIndex | None = None
+    index: FuzzyMatcher | None = None
     used: set[int] = set()
 
     result = MergedCatalog(wrapwidth=po.wrapwidth, encoding=po.encoding)
@@ -402,8 +318,8 @@ def merge(
         fuzzy_match = False
         if old is None and fuzzy_matching and ref.msgid:
             if index is None:
-                index = _FuzzyIndex(olds)
-            old = index.search(ref.msgctxt, ref.msgid)
+                index = FuzzyMatcher(e for e in olds if _first_form(e))
+            old = index.best(ref.msgctxt, ref.msgid)
             fuzzy_match = old is not None
         if old is not None:
             used.add(id(old))

@@ -10,21 +10,28 @@ lost. polib parses; this module checks and prepares its input and turns every pr
 from black-box observation of the installed tools (tests/test_po_reader.py keeps them as the
 oracle); no gettext source code was read for them, copied or translated.
 
-Writing follows gettext's `write-po.c`: 79 columns, breaks where Unicode line
-breaking allows (after spaces, after hyphens, between ideographs), widths in
-columns, so that `msgcat` and `msgmerge` reproduce our files byte for byte.
+Writing produces what gettext 0.21's `msgcat` prints for the same catalog, byte for byte, so
+that gettext's tools, Poedit and Weblate cause no churn: the entry layout of the manual's
+"The Format of PO Files", strings broken into lines of at most 79 columns by the installed
+libunistring (`pipeline.wrap`) but never inside a format directive (`pipeline.formats`), and
+the details listed above `format_string`.  Those details were found by black-box experiments
+(generated catalogs written by `msgcat -w N` at every page width N and compared with ours,
+`tests/test_wrap.py`) and are held to the real python-docs-fr catalogs by
+`tests/test_po_format.py`; no gettext source code was read for the writer, copied or
+translated.
 """
 
 from __future__ import annotations
 
 import re
 import stat
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 
 import polib
 
 from pipeline.errors import CatalogError, display_path
+from pipeline.formats import no_break_positions
 from pipeline.fsutil import write_text
 from pipeline.wrap import PAGE_WIDTH, wrap_value
 
@@ -33,273 +40,106 @@ MAX_CATALOG_BYTES = 20_000_000
 _CONFLICT = re.compile(r"^(<<<<<<<|=======|>>>>>>>)( |$)", re.M)
 
 
+# --- Writing ---------------------------------------------------------------------------------
+# An entry is laid out as the manual's "The Format of PO Files" shows it: translator comments,
+# extracted comments, references, flags, previous strings, then msgctxt, msgid, msgid_plural
+# and msgstr, one blank line between entries.  The rest is what msgcat prints, observed:
+# `fuzzy` leads the flags and is only written on a translated entry (or the header), a
+# reference is written once and as many share a `#:` line as fit the page, an obsolete entry
+# without a translation is left out.
+
+
 def format_string(
-    keyword: str, value: str, prefix: str = "", flags: Collection[str] = ()
+    keyword: str,
+    value: str,
+    prefix: str = "",
+    flags: Collection[str] = (),
+    page_width: int = PAGE_WIDTH,
 ) -> list[str]:
     """Lines for `keyword "value"` as gettext writes them (with `prefix` like '#~ ').
 
     `flags` are the entry's flags: `no-wrap` keeps each line whole, and a format flag forbids
-    breaks inside its directives (`%(name)s`), as gettext's parser for that language does.
+    breaks inside its directives (`%(name)s`), as gettext does. `page_width` is msgcat's `-w`.
     """
-    width = PAGE_WIDTH - 2 - len(prefix)
-    if "no-wrap" in flags:
-        width = _NO_WRAP
-    no_break = _directive_interiors(value, flags, keyword.startswith("msgstr")) if flags else ()
-    chunks = wrap_value(value, len(keyword) + 1, width, no_break)
-    lines = [f'{prefix}{keyword} "{chunks[0]}"']
-    lines.extend(f'{prefix}"{chunk}"' for chunk in chunks[1:])
-    return lines
+    room = _NO_WRAP if "no-wrap" in flags else page_width - 2 - len(prefix)
+    no_break = no_break_positions(value, flags, keyword.startswith("msgstr")) if flags else ()
+    first, *rest = wrap_value(value, len(keyword) + 1, room, no_break)
+    return [f'{prefix}{keyword} "{first}"', *(f'{prefix}"{chunk}"' for chunk in rest)]
 
 
-_NO_WRAP = 2**31 - 2  # gettext's INT_MAX - 1 for `#, no-wrap`
-_PYTHON_SPEC = re.compile(r"[-+ #0]*(\*|\d*)(?:\.(\*|\d*))?[hlL]?", re.A)
-_C_ARGUMENT = r"(?:(\d+)\$)?"  # "%m$" / "*m$": numbered argument
-_C_DIRECTIVE = re.compile(
-    rf"%{_C_ARGUMENT}([-+ #0'I]*)(?:(\*){_C_ARGUMENT}|\d*)(?:\.(?:(\*){_C_ARGUMENT}|\d*))?"
-    r"(?:<PRI[diouxX](?:(?:LEAST|FAST)?(?:8|16|32|64)|MAX|PTR)>"  # <inttypes.h> macros
-    r"|[hlLqjzZt]*([diouxXeEfFgGaAcCsSpnm%]))",  # any run of size letters, then the conversion
-    re.A,
-)
-_BRACE_NAME = re.compile(r"[A-Za-z_][A-Za-z_0-9]*", re.A)
-_BRACE_INDEX = re.compile(r"[A-Za-z_][A-Za-z_0-9]*|[0-9]+", re.A)
-_BRACE_SPEC = re.compile(r"[-+ ]?#?0?[0-9]*(?:\.[0-9]+)?[bcdoxXneEfFgG%]?", re.A)
+_NO_WRAP = 2**30
+"""A width no line reaches: with `no-wrap`, lines end only after `\\n`."""
 
 
-def _python_directives(value: str, msgstr: bool) -> Iterator[tuple[int, int]]:
-    """Spans of the python-format directives, up to the first malformed one (format-python.c)."""
-    named = unnamed = 0
-    position = value.find("%")
-    while position >= 0:
-        end = position + 1
-        has_name = value.startswith("(", end)
-        if has_name:
-            depth = 0
-            end += 1
-            while end < len(value) and (value[end] != ")" or depth):
-                depth += {"(": 1, ")": -1}.get(value[end], 0)
-                end += 1
-            if end == len(value):
-                return
-            end += 1
-        spec = _PYTHON_SPEC.match(value, end)
-        assert spec is not None  # every part is optional
-        stars = (spec[1] == "*") + (spec[2] == "*")
-        if stars and named:
-            return
-        unnamed += stars
-        end = spec.end()
-        if end == len(value) or value[end] not in "%csridouxXeEfgG":
-            return
-        if has_name:
-            if unnamed:
-                return
-            named += 1
-        elif value[end] != "%":
-            if named:
-                return
-            unnamed += 1
-        yield position, end + 1
-        position = value.find("%", end + 1)
+def _comments(mark: str, text: str) -> Iterator[str]:
+    """`text` as comment lines starting with `mark` ("#" or "#."); an empty line is the mark."""
+    for line in text.split("\n"):
+        yield f"{mark} {line}".rstrip() if line else mark
 
 
-def _c_directives(value: str, msgstr: bool) -> Iterator[tuple[int, int]]:
-    """Spans of the c-format directives, up to the first malformed one (format-c.c: ISO C
-    directives, `%m`, `<PRI...>` macros; numbered and unnumbered arguments may not mix)."""
-    numbered = unnumbered = False
-    position = value.find("%")
-    while position >= 0:
-        match = _C_DIRECTIVE.match(value, position)
-        if match is None or ("I" in match[2] and not msgstr):
-            return
-        numbers = [int(match[i]) for i in (1, 4, 6) if match[i]]
-        if 0 in numbers:  # arguments count from 1
-            return
-        stars = sum(1 for i, j in ((3, 4), (5, 6)) if match[i] and not match[j])
-        takes_value = match[7] not in ("%", "m")
-        numbered = numbered or bool(numbers)
-        unnumbered = unnumbered or bool(stars) or (takes_value and not match[1])
-        if numbered and unnumbered:
-            return
-        yield match.span()
-        position = value.find("%", match.end())
+def _references(entry: polib.POEntry, page_width: int) -> Iterator[str]:
+    """`#:` lines, each holding as many references as fit in `page_width` columns."""
+    refs = (f"{path}:{number}" if number else path for path, number in entry.occurrences)
+    line = ""
+    for ref in dict.fromkeys(refs):
+        if line and len(line) + 1 + len(ref) > page_width:
+            yield line
+            line = ""
+        line = f"{line or '#:'} {ref}"
+    if line:
+        yield line
 
 
-def _brace_directive(value: str, start: int, top: bool) -> tuple[int, list[int], bool]:
-    """One python-brace-format directive at `start` (format-python-brace.c): where it ends,
-    where gettext marks its end, and whether it is valid. Marks are offsets from `start`:
-    gettext 0.21 records them relative to the directive, not to the string (in bytes)."""
-
-    def mark(at: int) -> list[int]:
-        return [len(value[start:at].encode())]
-
-    position = start + 1
-    if value.startswith("{", position):
-        return position + 1, [], True  # "{{"
-    name = _BRACE_INDEX.match(value, position)
-    if name is None:
-        return position, mark(position), False
-    position = name.end()
-    while value.startswith((".", "["), position):  # getattr and getitem operators
-        item = value[position] == "["
-        field = (_BRACE_INDEX if item else _BRACE_NAME).match(value, position + 1)
-        if field is None:
-            return position + 1, mark(position + 1), False
-        position = field.end()
-        if item:
-            if not value.startswith("]", position):
-                return position, mark(position), False
-            position += 1
-    if value.startswith(":", position):
-        if not top:
-            return position, mark(position), False
-        position += 1
-        if value.startswith("{", position):
-            inner, marks, valid = _brace_directive(value, position, top=False)
-            if not valid:
-                return inner, marks, False
-            position = inner
-        else:
-            if position == len(value):
-                return position, mark(position), False
-            if value[position + 1 : position + 2] in ("<", ">", "=", "^"):
-                position += 2
-            elif value[position] in "<>=^":
-                position += 1
-            spec = _BRACE_SPEC.match(value, position)
-            assert spec is not None  # every part is optional
-            position = spec.end()
-    if not value.startswith("}", position):
-        return position, mark(position), False
-    return position + 1, mark(position) if top else [], True
+def _has_translation(entry: polib.POEntry) -> bool:
+    return any(entry.msgstr_plural.values()) if entry.msgid_plural else bool(entry.msgstr)
 
 
-def _brace_interiors(value: str) -> set[int]:
-    """Where python-brace-format forbids breaks in gettext 0.21: its directives' marks all land
-    at the start of the string, so the breaks up to the nearest end mark are forbidden."""
-    ends: list[int] = []
-    error: int | None = None
-    position = value.find("{")
-    while position >= 0 and error is None:
-        position, marks, valid = _brace_directive(value, position, top=True)
-        if valid:
-            ends.extend(marks)
-        else:
-            error = marks[0]
-        position = value.find("{", position)
-    if not ends or (error is not None and error <= min(ends)):
-        return set()
-    limit = min(ends)  # a byte offset, as gettext indexes the UTF-8 string
-    interiors = set()
-    offset = 0
-    for index, char in enumerate(value):
-        if 0 < offset <= limit:
-            interiors.add(index)
-        offset += len(char.encode())
-        if offset > limit:
-            break
-    return interiors
+def _flags(entry: polib.POEntry) -> list[str]:
+    """The flags to write: `fuzzy` first, and only where there is a translation to doubt."""
+    rest = [flag for flag in entry.flags if flag != "fuzzy"]
+    doubted = "fuzzy" in entry.flags and (_has_translation(entry) or entry.msgid == "")
+    return ["fuzzy", *rest] if doubted else rest
 
 
-_FORMATS = (  # gettext tries the languages in this order and uses the first one flagged
-    ("c", _c_directives),
-    ("python", _python_directives),
-)
-
-
-def _directive_interiors(value: str, flags: Collection[str], msgstr: bool) -> set[int]:
-    """Indices of the characters inside format directives, which gettext never breaks before.
-
-    Parsed like gettext 0.21 does for c-format, python-format and python-brace-format (other
-    languages are left alone); the scan stops at the first malformed directive.
-    """
-    for language, parse in _FORMATS:
-        if f"{language}-format" in flags or f"possible-{language}-format" in flags:
-            return {i for start, end in parse(value, msgstr) for i in range(start + 1, end)}
-    if "python-brace-format" in flags or "possible-python-brace-format" in flags:
-        return _brace_interiors(value)
-    return set()
-
-
-def _wrap_refs(refs: Iterable[str]) -> list[str]:
-    lines: list[str] = []
-    current = "#:"
-    for ref in refs:
-        if len(current) + 1 + len(ref) > PAGE_WIDTH and current != "#:":
-            lines.append(current)
-            current = "#:"
-        current += " " + ref
-    if current != "#:":
-        lines.append(current)
-    return lines
-
-
-def _entry_lines(entry: polib.POEntry | polib.MOEntry) -> Iterator[str]:
-    obsolete = bool(getattr(entry, "obsolete", False))
+def _entry_lines(entry: polib.POEntry, page_width: int) -> Iterator[str]:
+    """The lines of one entry, without the blank line that separates it from the next."""
+    obsolete = bool(entry.obsolete)
+    yield from _comments("#", entry.tcomment) if entry.tcomment else ()
+    yield from _comments("#.", entry.comment) if entry.comment else ()
+    yield from _references(entry, page_width)
+    flags = _flags(entry)
+    if flags:
+        yield "#, " + ", ".join(flags)
+    strings = [
+        ("#~| " if obsolete else "#| ", "msgctxt", entry.previous_msgctxt or None),
+        ("#~| " if obsolete else "#| ", "msgid", entry.previous_msgid or None),
+        ("#~| " if obsolete else "#| ", "msgid_plural", entry.previous_msgid_plural or None),
+        ("#~ " if obsolete else "", "msgctxt", entry.msgctxt),
+        ("#~ " if obsolete else "", "msgid", entry.msgid),
+    ]
     prefix = "#~ " if obsolete else ""
-    if entry.tcomment:
-        for line in entry.tcomment.split("\n"):
-            yield f"# {line}".rstrip() if line else "#"
-    if entry.comment:
-        for line in entry.comment.split("\n"):
-            yield f"#. {line}".rstrip() if line else "#."
-    if entry.occurrences and not obsolete:
-        yield from _wrap_refs(
-            f"{path}:{line}" if line else path for path, line in entry.occurrences
-        )
-    shown = _shown_flags(entry)
-    if shown:
-        yield "#, " + ", ".join(shown)
-    previous = "#~| " if obsolete else "#| "
-    flags = entry.flags
-    if entry.previous_msgctxt:
-        yield from format_string("msgctxt", entry.previous_msgctxt, previous, flags)
-    if entry.previous_msgid:
-        yield from format_string("msgid", entry.previous_msgid, previous, flags)
-    if entry.previous_msgid_plural:
-        yield from format_string("msgid_plural", entry.previous_msgid_plural, previous, flags)
-    if entry.msgctxt is not None:
-        yield from format_string("msgctxt", entry.msgctxt, prefix, flags)
-    yield from format_string("msgid", entry.msgid, prefix, flags)
     if entry.msgid_plural:
-        yield from format_string("msgid_plural", entry.msgid_plural, prefix, flags)
-        for index in sorted(entry.msgstr_plural):
-            yield from format_string(f"msgstr[{index}]", entry.msgstr_plural[index], prefix, flags)
+        strings.append((prefix, "msgid_plural", entry.msgid_plural))
+        forms = sorted(entry.msgstr_plural.items())
+        strings.extend((prefix, f"msgstr[{index}]", text) for index, text in forms)
     else:
-        yield from format_string("msgstr", entry.msgstr, prefix, flags)
+        strings.append((prefix, "msgstr", entry.msgstr))
+    for mark, keyword, value in strings:
+        if value is not None:
+            yield from format_string(keyword, value, mark, entry.flags, page_width)
 
 
-def _translated(entry: polib.POEntry) -> bool:
-    if entry.msgid_plural:
-        return any(entry.msgstr_plural.values())
-    return bool(entry.msgstr)
-
-
-def _shown_flags(entry: polib.POEntry) -> list[str]:
-    """Flags in gettext's order: `fuzzy` first, and only on a translated entry."""
-    others = [flag for flag in entry.flags if flag != "fuzzy"]
-    if "fuzzy" in entry.flags and (_translated(entry) or not entry.msgid):
-        return ["fuzzy", *others]
-    return others
-
-
-def generate_po(catalog: polib.POFile) -> str:
-    """The text of a catalog, in gettext's own formatting."""
-    blocks: list[str] = []
+def generate_po(catalog: polib.POFile, page_width: int = PAGE_WIDTH) -> str:
+    """The text of a catalog, in gettext's own formatting (`page_width`: msgcat's `-w`)."""
     header = polib.POEntry(msgid="", msgstr=_header_text(catalog))
-    header.flags = list((catalog.metadata_is_fuzzy and ["fuzzy"]) or [])
-    header_lines = list(getattr(catalog, "header_lines", None) or [])
-    if not header_lines and catalog.header:
-        for line in catalog.header.split("\n"):
-            header_lines.append(f"# {line}".rstrip() if line else "#")
-    header_lines.extend(_entry_lines(header))
-    blocks.append("\n".join(header_lines))
-    for entry in catalog:
-        if entry.obsolete or (entry.msgid == "" and not entry.msgctxt):
-            continue
-        blocks.append("\n".join(_entry_lines(entry)))
-    for entry in catalog.obsolete_entries():
-        if _translated(entry):  # gettext drops untranslated obsolete entries
-            blocks.append("\n".join(_entry_lines(entry)))
+    header.flags = ["fuzzy"] if catalog.metadata_is_fuzzy else []
+    comments = list(getattr(catalog, "header_lines", None) or [])
+    if not comments and catalog.header:
+        comments = list(_comments("#", catalog.header))
+    blocks = ["\n".join([*comments, *_entry_lines(header, page_width)])]
+    live = [e for e in catalog if not e.obsolete and (e.msgid or e.msgctxt)]
+    gone = [e for e in catalog.obsolete_entries() if _has_translation(e)]
+    blocks.extend("\n".join(_entry_lines(entry, page_width)) for entry in [*live, *gone])
     return "\n\n".join(blocks) + "\n"
 
 

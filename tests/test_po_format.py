@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from conftest import DATA, ROOT, msgcat
-from pipeline import wrap
 from pipeline.errors import CatalogError
 from pipeline.po import format_string, generate_po, parse_po
 
@@ -235,25 +234,6 @@ def test_random_texts_match_msgcat(tmp_path: Path) -> None:
     entries = [f"msgid {po_quote(text)}\nmsgstr {po_quote(text[:50])}\n" for text in texts]
     path = write_catalog(tmp_path / "random.po", entries)
     assert generate_po(parse_po(path)) == msgcat(path)
-
-
-def test_break_regexes_agree_with_the_rule_loop() -> None:
-    """The regex shortcut and the per-character loop are the same UAX #14 rules."""
-    compared = 0
-    for text in random_texts(300, seed=3):
-        classes = text.translate(wrap._CLASS_TABLE)
-        expected, mandatory = wrap._possible_breaks(classes)
-        if wrap._NEEDS_STATE.search(classes):
-            continue  # the regex does not apply: the loop alone decides
-        compared += 1
-        assert not mandatory
-        assert [m.end() for m in wrap._BREAK_RE.finditer(classes)] == expected
-        portion = wrap._Portion(text, ())
-        portion.classes, portion.reversed = classes, classes[::-1]
-        for position in range(len(text)):
-            before = [b for b in expected if b <= position]
-            assert portion._break_at_or_before(position) == (before[-1] if before else -1)
-    assert compared > 250
 
 
 @pytest.mark.parametrize(
