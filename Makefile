@@ -70,6 +70,7 @@ bench: setup
 	$(BIN)/python bench/update.py
 	$(BIN)/python bench/extract.py
 	$(BIN)/python bench/build.py
+	$(BIN)/python bench/text_layer.py
 
 clean:
 	rm -rf output $(STAMPS)

@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -57,6 +58,9 @@ _HYPHENATED = "_handouts_hyphenated"
 _CODES = "_handouts_codes"
 _ORIGINAL: dict[str, Any] = {}
 _HEX = re.compile(rb"<([0-9a-f]*)>")
+_MOVE_RIGHT = re.compile(rb"-([0-9.]+)")
+_INFO = struct.Struct("=IiiiI")
+"""PangoGlyphInfo as Pango lays it out: glyph, width, x_offset, y_offset, attributes"""
 _NUMBER = re.compile(rb"-?[0-9.]+")
 _EMPTY_GLYPHS: dict[tuple[str, int], int | None] = {}
 
@@ -81,6 +85,8 @@ class FontCodes:
     reserved: set[int] = field(default_factory=set)
     """codes WeasyPrint gave to characters no font has (never reused)"""
     assigned: bool = False
+    cff: bool = False
+    """whether the font's glyphs are CFF (no CIDToGIDMap: see ShowText)"""
     space: float = 0
     """width of the font's space glyph, 1/1000 em (0: not drawn)"""
 
@@ -175,7 +181,10 @@ def install() -> None:
     import weasyprint.draw.text as draw_text
     import weasyprint.layout.inline as inline
     import weasyprint.pdf as pdf
+    from weasyprint.text.ffi import ffi
 
+    if ffi.sizeof("PangoGlyphInfo") != _INFO.size:
+        raise TextLayerError("Pango's glyph records are not laid out as this module reads them")
     _ORIGINAL.update(
         split=inline.split_text_box,
         draw=draw_text.draw_first_line,
@@ -200,19 +209,37 @@ def _split_text_box(context: Any, box: Any, available_width: Any, skip: Any, **k
 
 
 def _draw_first_line(stream: Any, textbox: Any, *args: Any) -> Any:
-    """Draw as WeasyPrint does, then recode the glyphs it wrote by the text they stand for."""
+    """Draw as WeasyPrint does, then recode the glyphs it wrote by the text they stand for
+    (most lines keep every code WeasyPrint wrote, and are left as they are)."""
     start = len(stream.stream)
     emojis = _ORIGINAL["draw"](stream, textbox, *args)
     if len(stream.stream) > start:
-        glyphs = _glyphs(stream, textbox)
+        glyphs, final = _glyphs(stream, textbox)
+        items = stream.stream
+        if final and not _has_long_moves(items, start, glyphs):
+            return emojis
         glyphs.reverse()  # popped from the end
-        for index in range(start, len(stream.stream)):
-            item = stream.stream[index]
+        for index in range(start, len(items)):
+            item = items[index]
             if isinstance(item, bytes) and item.endswith(b"] TJ"):
-                stream.stream[index] = _recode(item, glyphs)
+                items[index] = _recode(item, glyphs)
         if any(not glyph.inserted for glyph in glyphs):
             raise TextLayerError("WeasyPrint wrote fewer glyphs than its line has")
     return emojis
+
+
+def _has_long_moves(items: list[Any], start: int, glyphs: list[Glyph]) -> bool:
+    """Whether a TJ operator of the line moves the pen right by more than `_split_moves`
+    lets one number do (in any of the line's fonts)."""
+    spaces = [glyph.codes.space or 250 for glyph in glyphs if glyph.codes is not None]
+    limit = 0.4 * min(spaces, default=250)
+    for index in range(start, len(items)):
+        item = items[index]
+        if isinstance(item, bytes) and b"-" in item:
+            for match in _MOVE_RIGHT.finditer(item):
+                if float(match.group(1)) > limit:
+                    return True
+    return False
 
 
 def _recode(operator: bytes, glyphs: list[Glyph]) -> bytes | ShowText:
@@ -305,9 +332,9 @@ class _Cluster:
                 break
 
 
-def _glyphs(stream: Any, textbox: Any) -> list[Glyph]:
+def _glyphs(stream: Any, textbox: Any) -> tuple[list[Glyph], bool]:
     """The glyphs WeasyPrint wrote for the first line of `textbox`, in order, each with the
-    text it stands for."""
+    text it stands for; and whether each keeps the code WeasyPrint wrote."""
     from weasyprint.text.ffi import ffi
 
     layout = textbox.pango_layout
@@ -319,35 +346,62 @@ def _glyphs(stream: Any, textbox: Any) -> list[Glyph]:
         if utf8.endswith(hyphen):
             hyphen_at = len(utf8) - len(hyphen)
     glyphs: list[Glyph] = []
+    final = True
     run = line.runs
+    pango_font: Any = None
+    font: Any = None
+    codes: FontCodes | None = None
+    cff = False
     while run != ffi.NULL:
         glyph_item = run.data
         run = run.next
-        font, _ = stream.add_font(glyph_item.item.analysis.font)
-        codes = None if font.bitmap else _codes_for(stream, font)
-        cff = bool({"CFF ", "CFF2"} & set(font.tables))
+        if glyph_item.item.analysis.font != pango_font:
+            pango_font = glyph_item.item.analysis.font
+            font, _ = stream.add_font(pango_font)
+            codes = None if font.bitmap else _codes_for(stream, font)
+            cff = codes is not None and codes.cff
         rtl = bool(glyph_item.item.analysis.level % 2)
         empty = _empty_glyph(font) if rtl and codes is not None and not cff else None
+        simple = _simple_run(glyph_item, utf8, hyphen_at)
+        if simple is not None and codes is not None and not cff:
+            # One glyph that moves the pen per cluster, whatever the direction: each reads
+            # as its cluster's text (what WeasyPrint gives the first glyph of a cluster).
+            use, space = codes.use, codes.space
+            for glyph, text in simple:
+                if use(glyph, text):
+                    final = False
+                elif text == " ":
+                    space = font.widths.get(glyph, 0)
+                glyphs.append(Glyph(codes, glyph, text))
+            codes.space = space
+            continue
         clusters = _clusters(glyph_item, utf8, hyphen_at, font)
         # Join in reading order; right to left, glyphs are drawn from the left.
         if rtl:
             clusters = _join_marks(clusters[::-1], rtl, empty is not None)[::-1]
         else:
             clusters = _join_marks(clusters, rtl, True)
+        mark = len(glyphs)
         for cluster in clusters:
             _cluster_glyphs(cluster, codes, font, rtl, cff, empty, glyphs)
-    return glyphs
+        if final:
+            final = all(_final(glyph) for glyph in glyphs[mark:])
+    return glyphs, final
 
 
 def _clusters(glyph_item: Any, utf8: bytes, hyphen_at: int, font: Any) -> list[_Cluster]:
     """Pango's clusters of one run, in drawing order, with their text (a hyphen that
     hyphenation added reads as a soft hyphen)."""
-    from weasyprint.text.ffi import pango
+    from weasyprint.text.ffi import ffi, pango
 
     item, string = glyph_item.item, glyph_item.glyphs
     rtl = item.analysis.level % 2
     offset, length = item.offset, item.length
-    count, starts, infos = string.num_glyphs, string.log_clusters, string.glyphs
+    count = string.num_glyphs
+    starts = ffi.unpack(string.log_clusters, count)
+    infos = list(_INFO.iter_unpack(ffi.buffer(string.glyphs, count * _INFO.size)))
+    glyph_ids = [info[0] for info in infos]
+    widths = [info[1] for info in infos]
     empty, unknown = pango.PANGO_GLYPH_EMPTY, pango.PANGO_GLYPH_UNKNOWN_FLAG
     clusters = []
     start = 0
@@ -366,18 +420,46 @@ def _clusters(glyph_item: Any, utf8: bytes, hyphen_at: int, font: Any) -> list[_
             text = SOFT_HYPHEN
         drawn: list[tuple[int, int] | Glyph] = []
         for index in range(start, stop):
-            info = infos[index]
-            glyph = info.glyph
+            glyph = glyph_ids[index]
             if glyph == empty:
                 continue
             if glyph & unknown:
                 code = font.missing[glyph - unknown]
                 drawn.append(Glyph(None, code, "", 2 if font.bitmap else 4))
             else:
-                drawn.append((glyph, info.geometry.width))
+                drawn.append((glyph, widths[index]))
         clusters.append(_Cluster(text, drawn))
         start = stop
     return clusters
+
+
+def _simple_run(glyph_item: Any, utf8: bytes, hyphen_at: int) -> list[tuple[int, str]] | None:
+    """(glyph id, text) of each glyph of a run whose clusters are each one glyph that
+    moves the pen (most runs: Latin, Cyrillic, CJK...); None for any other run. Right to
+    left, each cluster must also be one character."""
+    from weasyprint.text.ffi import ffi, pango
+
+    item, string = glyph_item.item, glyph_item.glyphs
+    count = string.num_glyphs
+    if not count:
+        return []
+    starts = ffi.unpack(string.log_clusters, count)
+    if len(set(starts)) != count:
+        return None
+    infos = list(_INFO.iter_unpack(ffi.buffer(string.glyphs, count * _INFO.size)))
+    glyph_ids = [info[0] for info in infos]
+    if max(glyph_ids) >= pango.PANGO_GLYPH_EMPTY or not all(info[1] for info in infos):
+        return None
+    offset = item.offset
+    ends = (
+        [*starts[1:], item.length] if item.analysis.level % 2 == 0 else [item.length, *starts[:-1]]
+    )
+    texts = [utf8[offset + a : offset + b].decode() for a, b in zip(starts, ends, strict=True)]
+    if item.analysis.level % 2 and any(len(text) != 1 for text in texts):
+        return None
+    if offset + starts[-1 if item.analysis.level % 2 == 0 else 0] == hyphen_at:
+        return None
+    return list(zip(glyph_ids, texts, strict=True))
 
 
 def _join_marks(logical: list[_Cluster], rtl: bool, marks: bool) -> list[_Cluster]:
@@ -488,6 +570,13 @@ def _cluster_glyphs(
     out += glyphs
 
 
+def _final(glyph: Glyph) -> bool:
+    """Whether the glyph keeps the code WeasyPrint wrote, in a TJ operator as it wrote it."""
+    if glyph.inserted or glyph.actual is not None or glyph.close:
+        return False
+    return glyph.codes is None or glyph.codes.identity.get(glyph.code) == glyph.text
+
+
 def _empty_glyph(font: Any) -> int | None:
     """A glyph of `font` that draws nothing and does not move the pen (the one for U+200B,
     U+200C or U+200D, if it is), to carry a joiner's text; None if there is none."""
@@ -521,7 +610,7 @@ def _codes_for(stream: Any, font: Any) -> FontCodes:
                 codes = getattr(other, _CODES)
                 break
         else:
-            codes = FontCodes()
+            codes = FontCodes(cff=bool({"CFF ", "CFF2"} & set(font.tables)))
         setattr(font, _CODES, codes)
     if font.missing:
         codes.reserved.update(font.missing.values())
@@ -537,7 +626,7 @@ def _build_fonts_dictionary(pdf: Any, fonts: dict[Any, Any], *args: Any) -> Any:
         if codes is None:
             continue
         if font.hash not in groups:
-            if not {"CFF ", "CFF2"} & set(font.tables):
+            if not codes.cff:
                 codes.assign()
             codes.assigned = True
             groups[font.hash] = codes

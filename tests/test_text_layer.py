@@ -45,6 +45,22 @@ CASES: dict[str, tuple[str, str, str, str]] = {
         "width: 3em; hyphens: manual",
         '<span style="white-space: nowrap">抗‐炎症</span> scle&shy;ro&shy;sis',
     ),
+    # Justified Devanagari: the spaces stretch, the words stay whole.
+    "justified": (
+        "hi",
+        "Noto Sans Devanagari",
+        "width: 40mm; text-align: justify",
+        "कोई भी नया इलाज शुरू करने से पहले अपने डॉक्टर से सलाह लें और दवाएँ समय पर लें।",
+    ),
+    # Text in an SVG image (WeasyPrint draws it through the same function).
+    "svg": (
+        "hi",
+        "Noto Sans Devanagari",
+        "",
+        '<svg width="300" height="40"><title>स्क्लेरोसिस का इलाज</title>'
+        '<text x="0" y="30" font-family="Noto Sans Devanagari" font-size="20">'
+        "स्क्लेरोसिस का इलाज</text></svg>",
+    ),
     # What a careless translator pastes: bidi controls, zero-width spaces, a mark with no
     # letter, a joiner at a word end, a soft hyphen that does not break.
     "pasted": (
@@ -258,6 +274,16 @@ def test_pasted_invisible_characters_read_as_the_words(rendered: Rendered) -> No
         got = words(readable(text))
         assert all(word in got for word in expected), got
         assert "\u200b" not in text  # a zero-width space is a break opportunity, not text
+
+
+@pytest.mark.parametrize("case", ["justified", "svg"])
+def test_justified_and_svg_text_reads_back(rendered: Rendered, case: str) -> None:
+    expected = re.sub(r"<[^>]+>", " ", CASES[case][3])
+    if case == "svg":
+        expected = "स्क्लेरोसिस का इलाज"
+    for text in (rendered.pdftotext[rendered.case(case)], rendered.pypdf[rendered.case(case)]):
+        share, missing = recovered(expected, text)
+        assert share == 1, missing
 
 
 def _raster(pdf: Path, folder: Path) -> list[bytes]:
