@@ -49,6 +49,9 @@ from typing import Any, NamedTuple
 
 import pydyf  # type: ignore[import-untyped]  # WeasyPrint's PDF writer: small, no stubs
 
+REVISION = 1
+"""Changes whenever the same HTML renders to another PDF through this module: a build's
+content hash of a PDF's inputs should include it."""
 SOFT_HYPHEN = "\u00ad"
 JOINERS = frozenset("\u200c\u200d")
 """Zero-width non-joiner and joiner are part of a word's spelling (Persian, Indic); other
