@@ -71,6 +71,7 @@ bench: setup
 	$(BIN)/python bench/extract.py
 	$(BIN)/python bench/build.py
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python bench/checks.py
+	$(BIN)/python bench/text_layer.py
 
 clean:
 	rm -rf output $(STAMPS)

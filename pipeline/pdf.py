@@ -1,7 +1,8 @@
 """HTML → PDF with WeasyPrint; the only module that imports it.
 
 Fetches are limited to files under the allowed folders; a glyph drawn as .notdef
-or a refused fetch fails the render with a one-line error.
+or a refused fetch fails the render with a one-line error. The text layer reads back
+as the printed words in every script (`pipeline.textlayer`, which wraps WeasyPrint).
 """
 
 from __future__ import annotations
@@ -99,6 +100,9 @@ def render_pdf(
     from weasyprint import CSS, HTML
     from weasyprint.urls import FatalURLFetchingError, path2url
 
+    from pipeline import textlayer
+
+    textlayer.install()
     fetcher = _fetcher_class()(allowed)
     with _captured() as log:
         try:
