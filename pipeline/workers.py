@@ -5,6 +5,9 @@ HTML pages of a language, PDFs. A task that runs past its time limit is killed w
 its worker, reported, and a fresh worker takes its place, so one pathological
 document never stops the rest of a build. What a task raises comes back as data
 (`Failure`: its kind, file, line, glyph or URL), never as a string to parse.
+
+Written for this project on the standard library's documented `multiprocessing`
+(fork context, pipes, `connection.wait`) and `resource` APIs and Linux's `prctl`.
 """
 
 from __future__ import annotations

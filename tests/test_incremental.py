@@ -152,3 +152,15 @@ def test_pages_made_in_workers_are_those_made_here(tmp_path: Path) -> None:
             }
         )
     assert pages[0] == pages[1] and len(pages[0]) > 6
+
+
+def test_a_removed_language_is_forgotten(project: Path) -> None:
+    config = project / "pyproject.toml"
+    config.write_text(config.read_text("utf-8").replace('["es", "fr"]', '["es"]'))
+    build(project)
+    assert not (project / "output" / "fr").exists()
+    pages = json.loads((project / "output" / ".build-pages.json").read_text())
+    pdfs = json.loads((project / "output" / ".build-state.json").read_text())
+    assert sorted(pages["pages"]) == [f"en/{SLUG}", f"es/{SLUG}"]
+    assert not [key for key in pages["catalogs"] if key.startswith("fr/")]
+    assert sorted(pdfs) == [f"en/{SLUG}.pdf", f"es/{SLUG}.pdf"]

@@ -7,7 +7,7 @@ import json
 import shutil
 from dataclasses import asdict, dataclass
 
-from pipeline.build.inputs import ASSETS, MEDIA, Source, logo_url, stylesheet
+from pipeline.build.inputs import ASSETS, MEDIA, Source, logo_url, reference_key, stylesheet
 from pipeline.build.pdfs import PdfStage
 from pipeline.build.plan import Plan
 from pipeline.build.records import BuildOptions, BuildReport, OutputRecord, PageSummary, Status
@@ -26,9 +26,16 @@ def finish(
     pdfs: PdfStage,
     state: PageState,
 ) -> BuildReport:
-    """Remove what a complete build no longer makes, write the index; the report."""
+    """Remove what a complete build no longer makes, and forget it; write the index;
+    return the report."""
     if not options.langs and options.shard == (1, 1) and options.pdf:
         remove_stale(config, pdfs.records)
+        state.keep(
+            pages={f"{p.lang}/{p.slug}" for p in pages},
+            catalogs={f"{lang}/{slug}" for lang, slug in plan.catalogs},
+            references={reference_key(s.path, s.digest) for s in sources},
+        )
+        pdfs.state.keep({r.pdf for r in pdfs.records})
     write_index(config, sources, plan, pages, state)
     return report(plan, pages, pdfs.records, pdfs.errors)
 

@@ -137,6 +137,12 @@ class PdfState:
             self.hashes[key] = inputs
         self._save()
 
+    def keep(self, keys: set[str]) -> None:
+        """Forget every PDF but these (the others are no longer made)."""
+        if set(self.hashes) - keys:
+            self.hashes = {k: v for k, v in self.hashes.items() if k in keys}
+            self._save()
+
     def _save(self) -> None:
         text = json.dumps(self.hashes, separators=(",", ":"), sort_keys=True)
         write_text(self.path, text + "\n", durable=False)
@@ -181,6 +187,15 @@ class PageState:
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return cls(out / PAGE_STATE)
         return state
+
+    def keep(self, pages: set[str], catalogs: set[str], references: set[str]) -> None:
+        """Forget the pages, catalogs and articles that are no longer made."""
+        old = (len(self.pages), len(self.catalogs), len(self.references))
+        self.pages = {k: v for k, v in self.pages.items() if k in pages}
+        self.catalogs = {k: v for k, v in self.catalogs.items() if k in catalogs}
+        self.references = {k: v for k, v in self.references.items() if k in references}
+        if old != (len(self.pages), len(self.catalogs), len(self.references)):
+            self.save()
 
     def save(self) -> None:
         data = {
