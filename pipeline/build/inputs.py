@@ -3,7 +3,7 @@
 Templates must be there; every image must be a readable file under `source/` of a
 sane size, every local link must lead to a file; the clinic logo and the articles'
 images are copied into `output/`. A problem stops the build with its source line
-before anything is written.
+before anything is written; a broken article is left out of the build and reported.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from urllib.parse import unquote
 
 from pipeline.build.state import References, code_fingerprint
 from pipeline.config import Config
-from pipeline.errors import TemplateError
+from pipeline.errors import SourceError, TemplateError
 from pipeline.fsutil import write_bytes
 from pipeline.references import check_references
 from pipeline.segments import is_local
@@ -71,8 +71,12 @@ def parsed_article(path: Path, digest: str) -> ParsedArticle:
     return parsed
 
 
-def read_sources(config: Config, known: dict[str, References] | None = None) -> tuple[Source, ...]:
-    """Every article, checked: templates present, images and links sound.
+def read_sources(
+    config: Config, known: dict[str, References] | None = None
+) -> tuple[tuple[Source, ...], tuple[SourceError, ...]]:
+    """Every article, checked: templates present, images and links sound; and the error
+    of each article that cannot be built (its front matter, markup or references), so
+    that one broken article does not stop the others. Missing templates stop everything.
 
     `known` maps keys (`reference_key`) to the references of articles an earlier build
     parsed: such an article is not parsed again (the same bytes parse the same way), but
@@ -81,16 +85,21 @@ def read_sources(config: Config, known: dict[str, References] | None = None) -> 
     _check_templates(config)
     known = {} if known is None else known
     sources = []
+    broken = []
     for path in find_articles(config.source_dir):
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         key = reference_key(path, digest)
-        if key not in known:
-            parsed = parsed_article(path, digest)
-            known[key] = (parsed.images, parsed.links)
-        images, links = known[key]
-        check_references(config, path, images, links)
+        try:
+            if key not in known:
+                parsed = parsed_article(path, digest)
+                known[key] = (parsed.images, parsed.links)
+            images, links = known[key]
+            check_references(config, path, images, links)
+        except SourceError as exc:
+            broken.append(exc)
+            continue
         sources.append(Source(path, digest, images, links))
-    return tuple(sources)
+    return tuple(sources), tuple(broken)
 
 
 def reference_key(path: Path, digest: str) -> str:
