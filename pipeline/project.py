@@ -23,6 +23,7 @@ from pipeline.locales import PSEUDO, invalid_reason
 from pipeline.merge import merge
 from pipeline.model import Layout
 from pipeline.po import generate_po, parse_po, write_po
+from pipeline.references import check_references
 from pipeline.segments import ParsedArticle, segment_article
 from pipeline.sources import find_articles, read_article
 
@@ -53,13 +54,15 @@ def template_files(config: Config) -> list[Path]:
 
 def templates(config: Config, only: list[Path] | None = None) -> dict[str, polib.POFile]:
     """Domain → fresh `.pot` content for every article and for the UI, or only for the
-    articles and templates in `only`."""
+    articles and templates in `only`. An article's images and links are checked as the
+    build checks them (`check_references`): no catalog of an article the build refuses."""
     creation = now_stamp()
     result: dict[str, polib.POFile] = {}
     wanted = {p.resolve() for p in only} if only else None
     for path in find_articles(config.source_dir):
         if wanted is None or path.resolve() in wanted:
             parsed = segment_article(read_article(path))
+            check_references(config, path, parsed.images, parsed.links)
             result[parsed.article.slug] = article_template(
                 config.root, parsed.article.slug, parsed.segments, creation
             )

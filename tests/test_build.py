@@ -52,6 +52,13 @@ def test_noop_build_renders_nothing(project: Path) -> None:
     assert "summary: 0 built" in result.stdout
     assert set(_statuses(project).values()) == {"up-to-date"}
     assert before == {p: p.stat().st_mtime_ns for p in (project / "output").rglob("*.pdf")}
+    # Up-to-date rows describe the PDF on disk, not zeros.
+    from pypdf import PdfReader
+
+    for row in _report(project)["outputs"]:
+        pdf = project / "output" / str(row["pdf"])
+        assert row["bytes"] == pdf.stat().st_size
+        assert row["pages"] == len(PdfReader(pdf).pages)
 
 
 def test_editing_one_catalog_rebuilds_only_that_language(project: Path) -> None:

@@ -73,7 +73,7 @@ def build(
 
 def _stages(config: Config, options: BuildOptions, progress: Progress | None) -> BuildReport:
     state = PageState.load(config.output_dir)
-    sources = read_sources(config, state.references)  # 1. inputs
+    sources, broken = read_sources(config, state.references)  # 1. inputs
     jobs = options.jobs or os.cpu_count() or 1
     preload = ("weasyprint",) if options.pdf else ()
     with Pool(jobs, config.render_memory_mb, config.render_timeout, preload) as pool:
@@ -83,4 +83,4 @@ def _stages(config: Config, options: BuildOptions, progress: Progress | None) ->
         pdfs = PdfStage(config, PdfState(config.output_dir), sources, options.force)
         if options.pdf:  # 4. PDFs
             pdfs.run(pages, options.shard, pool, progress)
-    return finish(config, options, sources, plan, pages, pdfs, state)  # 5. finish
+    return finish(config, options, sources, broken, plan, pages, pdfs, state)  # 5. finish

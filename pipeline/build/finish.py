@@ -13,6 +13,7 @@ from pipeline.build.plan import Plan
 from pipeline.build.records import BuildOptions, BuildReport, OutputRecord, PageSummary, Status
 from pipeline.build.state import PageState, digest, file_digest
 from pipeline.config import Config
+from pipeline.errors import SourceError
 from pipeline.fsutil import write_text
 from pipeline.locales import LocaleInfo, locale_info
 
@@ -21,15 +22,17 @@ def finish(
     config: Config,
     options: BuildOptions,
     sources: tuple[Source, ...],
+    broken: tuple[SourceError, ...],
     plan: Plan,
     pages: list[PageSummary],
     pdfs: PdfStage,
     state: PageState,
 ) -> BuildReport:
-    """Remove what a complete build no longer makes, and forget it; write the index;
-    return the report."""
+    """Remove what a complete build no longer makes (but not the outputs of an article
+    that is broken now) and forget it; write the index; the report, the broken articles
+    first."""
     if not options.langs and options.shard == (1, 1) and options.pdf:
-        remove_stale(config, pdfs.records)
+        remove_stale(config, pdfs.records, {exc.path.stem for exc in broken if exc.path})
         state.keep(
             pages={f"{p.lang}/{p.slug}" for p in pages},
             catalogs={f"{lang}/{slug}" for lang, slug in plan.catalogs},
@@ -37,7 +40,7 @@ def finish(
         )
         pdfs.state.keep({r.pdf for r in pdfs.records})
     write_index(config, sources, plan, pages, state)
-    return report(plan, pages, pdfs.records, pdfs.errors)
+    return report(plan, pages, pdfs.records, [str(exc) for exc in broken] + pdfs.errors)
 
 
 @dataclass(frozen=True)
@@ -133,8 +136,11 @@ def write_index(
     state.save()
 
 
-def remove_stale(config: Config, records: list[OutputRecord]) -> None:
-    """Delete outputs of languages and articles that are no longer built or published."""
+def remove_stale(
+    config: Config, records: list[OutputRecord], broken: set[str] | frozenset[str] = frozenset()
+) -> None:
+    """Delete outputs of languages and articles that are no longer built or published;
+    the `broken` articles' outputs stay until they build again."""
     out = config.output_dir
     keep_langs = {config.source_language, *config.languages}
     for folder in out.iterdir() if out.is_dir() else []:
@@ -148,7 +154,8 @@ def remove_stale(config: Config, records: list[OutputRecord]) -> None:
         if not folder.is_dir():
             continue
         for item in folder.iterdir():
-            if (lang, item.name.split(".", 1)[0]) in made:
+            slug = item.name.split(".", 1)[0]
+            if (lang, slug) in made or slug in broken:
                 continue
             if item.is_dir() and not item.is_symlink():
                 shutil.rmtree(item)

@@ -115,7 +115,16 @@ class PdfStage:
                 )
                 self._inputs[key] = self._hash(task, page)
                 if not self.force and pdf.exists() and self.state.current(key, self._inputs[key]):
-                    self.records.append(_record(page, edition, key, Status.UP_TO_DATE))
+                    self.records.append(
+                        _record(
+                            page,
+                            edition,
+                            key,
+                            Status.UP_TO_DATE,
+                            pages=self.state.pages.get(key, 0),
+                            size=pdf.stat().st_size,
+                        )
+                    )
                     continue
                 self.tasks.append(task)
 
@@ -153,8 +162,8 @@ class PdfStage:
             task.pdf.unlink(missing_ok=True)  # never leave an old PDF that looks current
             self.state.record(task.key, None)
             return _record(page, edition, task.key, Status.FAILED, reason=error)
-        self.state.record(task.key, self._inputs[task.key])
         rendered = outcome.value
+        self.state.record(task.key, self._inputs[task.key], rendered.pages)
         return _record(
             page,
             edition,

@@ -107,7 +107,8 @@ def generation_date() -> dt.date:
 
 
 class PdfState:
-    """PDF (path under output/) → hash of its inputs, on disk after every change."""
+    """PDF (path under output/) → hash of its inputs and its page count, on disk after
+    every change (so that an up-to-date PDF is reported with its pages)."""
 
     def __init__(self, out: Path) -> None:
         self.path = out / PDF_STATE
@@ -115,9 +116,12 @@ class PdfState:
             data = json.loads(self.path.read_text("utf-8"))
         except (OSError, ValueError):
             data = {}
-        self.hashes: dict[str, str] = (
-            {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
-        )
+        self.hashes: dict[str, str] = {}
+        self.pages: dict[str, int] = {}
+        for key, value in data.items() if isinstance(data, dict) else ():
+            inputs, _, pages = str(value).partition(" ")
+            self.hashes[str(key)] = inputs
+            self.pages[str(key)] = int(pages) if pages.isdigit() else 0
 
     def current(self, key: str, inputs: str) -> bool:
         return self.hashes.get(key) == inputs
@@ -129,12 +133,14 @@ class PdfState:
                 self.hashes.pop(key, None)
             self._save()
 
-    def record(self, key: str, inputs: str | None) -> None:
-        """A PDF was written from these inputs (None: it failed and was removed)."""
+    def record(self, key: str, inputs: str | None, pages: int = 0) -> None:
+        """A PDF of `pages` pages was written from these inputs (None: it failed and was
+        removed)."""
         if inputs is None:
             self.hashes.pop(key, None)
         else:
             self.hashes[key] = inputs
+            self.pages[key] = pages
         self._save()
 
     def keep(self, keys: set[str]) -> None:
@@ -144,7 +150,8 @@ class PdfState:
             self._save()
 
     def _save(self) -> None:
-        text = json.dumps(self.hashes, separators=(",", ":"), sort_keys=True)
+        data = {key: f"{inputs} {self.pages.get(key, 0)}" for key, inputs in self.hashes.items()}
+        text = json.dumps(data, separators=(",", ":"), sort_keys=True)
         write_text(self.path, text + "\n", durable=False)
 
 
