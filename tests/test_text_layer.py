@@ -389,15 +389,7 @@ def _shipped() -> list[str]:
     return [config.get("source_language", "en"), *config["languages"]]
 
 
-KOREAN_BREAKS = pytest.mark.xfail(
-    strict=True,
-    reason="Korean lines break inside words (체계|를) until keep-all: issue 12, branch scripts",
-)
-
-
-@pytest.mark.parametrize(
-    "lang", [pytest.param(x, marks=KOREAN_BREAKS) if x == "ko" else x for x in _shipped()]
-)
+@pytest.mark.parametrize("lang", _shipped())
 def test_shipped_handouts_read_back(built_project: Path, lang: str) -> None:
     """Every paragraph of the shipped handout: pdftotext and pypdf recover its words
     (mixed-direction paragraphs aside, whose order pypdf guesses)."""
