@@ -3,6 +3,7 @@ and the report."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from dataclasses import asdict, dataclass
@@ -33,7 +34,10 @@ def finish(
     if not options.langs and options.shard == (1, 1) and options.pdf:
         remove_stale(config, pdfs.records, {exc.path.stem for exc in broken if exc.path})
     write_index(config, sources, plan, pages, state)
-    return report(plan, pages, pdfs.records, [str(exc) for exc in broken] + pdfs.errors)
+    errors = [str(exc) for exc in broken] + pdfs.errors
+    result = report(plan, pages, pdfs.records, errors)
+    fingerprint = digest(plan.shared, *sorted(f"{p.lang}/{p.slug} {p.key}" for p in pages))
+    return dataclasses.replace(result, shard=options.shard, plan=fingerprint)
 
 
 @dataclass(frozen=True)
