@@ -45,3 +45,17 @@ def test_merge_refuses_incomplete_repeated_and_mixed_sets(tmp_path: Path) -> Non
         1,
         ["merged.json:1: shard of another build than s1.json (a mixed set of reports)"],
     )
+
+
+def test_build_one_language_keeps_the_other_rows(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p")
+    run_cli("extract", cwd=project)
+    run_cli("build", cwd=project)
+    path = project / "output" / "report.json"
+    before = json.loads(path.read_text("utf-8"))["outputs"]
+    assert {r["lang"] for r in before} == {"en", "es"}
+    result = run_cli("build", "--lang", "en", cwd=project)
+    after = json.loads(path.read_text("utf-8"))["outputs"]
+    assert [(r["lang"], r["pdf"]) for r in after] == [(r["lang"], r["pdf"]) for r in before]
+    assert {r["lang"]: r["rebuilt"] for r in after} == {"en": True, "es": False}
+    assert "not published: es" not in result.stdout  # the command shows what it built

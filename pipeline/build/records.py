@@ -7,7 +7,7 @@ build, the command line and `report merge` spell them one way.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -162,6 +162,9 @@ class OutputRecord:
     ui_untranslated: int = 0
     """Interface strings shown in the source language."""
     warnings: tuple[str, ...] = field(default=())
+    rebuilt: bool = True
+    """False for a row of another language kept from the previous complete report by a
+    `build --lang` that did not build that language."""
 
 
 @dataclass(frozen=True)
@@ -256,6 +259,19 @@ def merge_reports(paths: list[Path]) -> BuildReport:
         (1, 1),
         first[2] if first else "",
     )
+
+
+def previous_rows(path: Path, langs: tuple[str, ...]) -> tuple[OutputRecord, ...]:
+    """The rows of languages other than `langs` in the complete report at `path`, marked
+    as not rebuilt; none when there is no such report."""
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        if data.get("complete") is not True:
+            return ()
+        rows = [_record(row) for row in data.get("outputs", [])]
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError):
+        return ()
+    return tuple(replace(r, rebuilt=False) for r in rows if r.lang not in langs)
 
 
 def _record(row: dict[str, Any]) -> OutputRecord:
