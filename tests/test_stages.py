@@ -85,6 +85,7 @@ def test_merging_reports_names_a_file_that_is_not_one(tmp_path: Path) -> None:
                 ],
                 "errors": [],
                 "warnings": [],
+                "shard": {"index": 1, "count": 1, "plan": "p"},
             }
         )
     )
@@ -96,5 +97,5 @@ def test_merging_reports_names_a_file_that_is_not_one(tmp_path: Path) -> None:
         with pytest.raises(PipelineError) as raised:
             merge_reports([good, bad])
         assert str(raised.value).endswith(
-            "report.shard-2-of-2.json:1: not a build report (output/report*.json)"
+            "report.shard-2-of-2.json:1: not a shard report of 'pipeline build --shard I/N'"
         )

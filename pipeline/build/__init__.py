@@ -21,6 +21,7 @@ No code is taken from any of them.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 
 from pipeline.build.finish import finish
@@ -35,6 +36,7 @@ from pipeline.build.records import (
     OutputRecord,
     Status,
     merge_reports,
+    previous_rows,
 )
 from pipeline.build.state import PageState, PdfState
 from pipeline.config import Config
@@ -60,6 +62,8 @@ def build(
     written to `output/report.json` (with `complete: false` until the build ends)."""
     options = options or BuildOptions()
     path = config.output_dir / options.report_name
+    # `build --lang`: the other languages' rows of the last complete report stay.
+    kept = previous_rows(path, options.langs) if options.langs else ()
     unfinished = BuildReport((), ("the build did not finish",), complete=False)
     write_text(path, unfinished.to_json(), durable=False)
     try:
@@ -67,7 +71,9 @@ def build(
     except PipelineError as exc:
         write_text(path, BuildReport((), (str(exc),)).to_json(), durable=False)
         raise
-    write_text(path, result.to_json(), durable=False)
+    rows = sorted((*result.outputs, *kept), key=lambda r: (r.slug, r.lang, r.edition))
+    written = dataclasses.replace(result, outputs=tuple(rows))  # the command shows `result`
+    write_text(path, written.to_json(), durable=False)
     return result
 
 

@@ -3,6 +3,7 @@ and the report."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from dataclasses import asdict, dataclass
@@ -40,7 +41,10 @@ def finish(
         )
         pdfs.state.keep({r.pdf for r in pdfs.records})
     write_index(config, sources, plan, pages, state)
-    return report(plan, pages, pdfs.records, [str(exc) for exc in broken] + pdfs.errors)
+    errors = [str(exc) for exc in broken] + pdfs.errors
+    result = report(plan, pages, pdfs.records, errors)
+    fingerprint = digest(plan.shared, *sorted(f"{p.lang}/{p.slug} {p.key}" for p in pages))
+    return dataclasses.replace(result, shard=options.shard, plan=fingerprint)
 
 
 @dataclass(frozen=True)

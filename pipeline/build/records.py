@@ -7,7 +7,7 @@ build, the command line and `report merge` spell them one way.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -162,6 +162,9 @@ class OutputRecord:
     ui_untranslated: int = 0
     """Interface strings shown in the source language."""
     warnings: tuple[str, ...] = field(default=())
+    rebuilt: bool = True
+    """False for a row of another language kept from the previous complete report by a
+    `build --lang` that did not build that language."""
 
 
 @dataclass(frozen=True)
@@ -179,6 +182,11 @@ class BuildReport:
     """HTML pages (`lang/slug.html`, published or not) this build made."""
     pages_kept: tuple[str, ...] = ()
     """HTML pages that were up to date."""
+    shard: tuple[int, int] = (1, 1)
+    """This report's shard, I of N (`build --shard`)."""
+    plan: str = ""
+    """Fingerprint of the plan the build made (every page's key): the shards of one
+    build share it, so that `report merge` can refuse a mixed set."""
 
     @property
     def ok(self) -> bool:
@@ -191,21 +199,27 @@ class BuildReport:
             "errors": list(self.errors),
             "warnings": list(self.warnings),
             "pages": {"made": list(self.pages_made), "kept": list(self.pages_kept)},
+            "shard": {"index": self.shard[0], "count": self.shard[1], "plan": self.plan},
         }
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 def merge_reports(paths: list[Path]) -> BuildReport:
-    """Join the reports of a sharded build into one."""
+    """Join the reports of a sharded build into one: every shard of one plan exactly
+    once, or a `PipelineError` naming what is missing, repeated or mixed."""
     outputs: dict[tuple[str, str, str], OutputRecord] = {}
     errors: list[str] = []
     warnings: dict[str, None] = {}
     made: dict[str, None] = {}
     kept: dict[str, None] = {}
     complete = True
+    seen: dict[int, Path] = {}
+    first: tuple[Path, int, str] | None = None
     for path in paths:
         try:
             data = json.loads(path.read_text("utf-8"))
+            shard = data["shard"]
+            index, count, plan = int(shard["index"]), int(shard["count"]), str(shard["plan"])
             complete = complete and bool(data.get("complete", True))
             warnings.update(dict.fromkeys(map(str, data.get("warnings", []))))
             made.update(dict.fromkeys(map(str, data.get("pages", {}).get("made", []))))
@@ -213,11 +227,28 @@ def merge_reports(paths: list[Path]) -> BuildReport:
             errors.extend(map(str, data.get("errors", [])))
             records = [_record(row) for row in data.get("outputs", [])]
         except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError):
-            raise PipelineError(path, 1, "not a build report (output/report*.json)") from None
+            raise PipelineError(
+                path, 1, "not a shard report of 'pipeline build --shard I/N'"
+            ) from None
+        if first is None:
+            first = (path, count, plan)
+        elif (count, plan) != first[1:]:
+            raise PipelineError(
+                path, 1, f"shard of another build than {first[0]} (a mixed set of reports)"
+            )
+        if index in seen:
+            raise PipelineError(path, 1, f"shard {index} of {count} repeated ({seen[index]})")
+        seen[index] = path
         for record in records:
             key = (record.slug, record.lang, record.edition)
             if key not in outputs or outputs[key].status == Status.UP_TO_DATE:
                 outputs[key] = record
+    if first is not None:
+        missing = [str(i) for i in range(1, first[1] + 1) if i not in seen]
+        if missing:
+            raise PipelineError(
+                first[0], 1, f"incomplete set: shard {', '.join(missing)} of {first[1]} missing"
+            )
     return BuildReport(
         tuple(sorted(outputs.values(), key=lambda r: (r.slug, r.lang, r.edition))),
         tuple(dict.fromkeys(errors)),
@@ -225,7 +256,22 @@ def merge_reports(paths: list[Path]) -> BuildReport:
         complete,
         tuple(made),
         tuple(k for k in kept if k not in made),
+        (1, 1),
+        first[2] if first else "",
     )
+
+
+def previous_rows(path: Path, langs: tuple[str, ...]) -> tuple[OutputRecord, ...]:
+    """The rows of languages other than `langs` in the complete report at `path`, marked
+    as not rebuilt; none when there is no such report."""
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        if data.get("complete") is not True:
+            return ()
+        rows = [_record(row) for row in data.get("outputs", [])]
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError):
+        return ()
+    return tuple(replace(r, rebuilt=False) for r in rows if r.lang not in langs)
 
 
 def _record(row: dict[str, Any]) -> OutputRecord:
