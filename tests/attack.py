@@ -56,15 +56,18 @@ def cli(project: Path, *args: str) -> Run:
 def html_build(project: Path, *langs: str) -> Run:
     """`pipeline build` without the PDF stage, in this process: exit 1 and the error's one
     line, or exit 0 and one `warning: ` line per entry the publishing gate refused."""
-    from pipeline.build import build
+    from pipeline.build import BuildOptions, build
     from pipeline.config import load_config
     from pipeline.errors import PipelineError
 
+    options = BuildOptions(langs=tuple(langs), jobs=1, pdf=False)
     with _inside(project):
         try:
-            report = build(load_config(project), list(langs) or None, jobs=1, pdf=False)
+            report = build(load_config(project), options)
         except PipelineError as exc:
             return Run(1, "", f"{exc}\n")
+    if report.errors:  # a broken article: the others are built, it is named, exit 1
+        return Run(1, "", "".join(f"{error}\n" for error in report.errors))
     return Run(0, "", "".join(f"warning: {w}\n" for w in report.warnings))
 
 
