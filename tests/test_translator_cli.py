@@ -210,7 +210,7 @@ def test_a_capitalisation_edit_keeps_finished_handouts_finished(tmp_path: Path) 
         in run_cli("stats", "--lang", "es", "--format", "json", cwd=project).stdout
     )
     assert run_cli("update", "--check", cwd=project).returncode == 0  # a second run: no change
-    build.build(load_config(project), ["es"], pdf=False)
+    build.build(load_config(project), build.BuildOptions(langs=("es",), pdf=False))
     html = (project / "output" / "es" / f"{ARTICLE}.html").read_text("utf-8")
     assert "<h3>Enfermedad autoinmune</h3>" in html  # not the English fallback
     assert 'class="draft-note"' not in html
