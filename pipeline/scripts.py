@@ -261,13 +261,11 @@ def _split_long_pieces(text: str) -> str:
     return "".join(out)
 
 
+_LONG_RUN = re.compile(f"[^\\s{ZWSP}]{{{LONGEST_PIECE + 1},}}")
+
+
 def _has_long_piece(text: str) -> bool:
-    run = 0
-    for char in text:
-        run = 0 if char.isspace() or char == ZWSP else run + 1
-        if run > LONGEST_PIECE:
-            return True
-    return False
+    return _LONG_RUN.search(text) is not None
 
 
 def _keep_hangul_words(text: str, before: str) -> str:
