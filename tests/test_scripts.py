@@ -370,7 +370,7 @@ def test_the_qr_caption_never_ends_with_one_word_alone(built_project: Path) -> N
     included), the caption's last line, just above the web address, holds two words or
     more."""
     top, right, bottom_margin, left = MARGIN
-    column = 52 * 72 / 25.4
+    column = 58 * 72 / 25.4
     standard = [p for p in (built_project / "output").glob("*/*.pdf") if ".large." not in p.name]
     assert len(standard) >= 13
     for pdf in sorted(standard):
