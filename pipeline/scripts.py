@@ -208,8 +208,9 @@ quadratic time (a 20,000-letter word takes 17 s), so the CSS last resort
 
 _RAW = ("style", "script", "title", "textarea")
 """Elements whose content is not text to break."""
-_VERBATIM = ("pre", "code", "kbd", "samp")
-"""Elements whose text is copied as is: nothing invisible goes into it."""
+_VERBATIM = ("pre", "code", "kbd", "samp", "nav")
+"""Elements whose text is copied as is: nothing invisible goes into it (code; the language
+switcher, which is not printed and whose names are compared by browsers and tests)."""
 _INLINE = frozenset(
     {"a", "abbr", "b", "bdi", "bdo", "cite", "data", "dfn", "em", "i", "mark", "q", "s"}
     | {"small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr"}
@@ -260,13 +261,11 @@ def _split_long_pieces(text: str) -> str:
     return "".join(out)
 
 
+_LONG_RUN = re.compile(f"[^\\s{ZWSP}]{{{LONGEST_PIECE + 1},}}")
+
+
 def _has_long_piece(text: str) -> bool:
-    run = 0
-    for char in text:
-        run = 0 if char.isspace() or char == ZWSP else run + 1
-        if run > LONGEST_PIECE:
-            return True
-    return False
+    return _LONG_RUN.search(text) is not None
 
 
 def _keep_hangul_words(text: str, before: str) -> str:
