@@ -104,7 +104,9 @@ def server(project: Path) -> Iterator[Server]:
 
 
 def _url(server: Server) -> str:
-    line = server.line()
+    # The first preview of every language comes before this line: a generous limit that
+    # only catches a hang (a busy CI machine took more than 15 s).
+    line = server.line(timeout=120)
     match = re.fullmatch(r"serving (http://127\.0\.0\.1:(\d+)/) \(Ctrl-C to stop\)", line)
     assert match and match[2] != "0", line
     return match[1]
