@@ -370,18 +370,38 @@ def test_the_same_document_gives_the_same_bytes(rendered: Rendered, tmp_path: Pa
 
 
 def test_font_codes_give_each_other_text_a_code_no_glyph_uses() -> None:
-    from pipeline.textlayer import FontCodes
+    from pipeline.textlayer import CODED, IDENTITY, SPANNED, FontCodes
 
-    codes = FontCodes(reserved={2})
-    assert not codes.use(0, "a")
-    assert not codes.use(1, "")
-    assert codes.use(1, "सि")  # the glyph's second text
-    assert not codes.use(1, "")
-    assert codes.use(0, "b")
+    codes = FontCodes(room=2, reserved={2})
+    assert codes.use(0, "a") == IDENTITY
+    assert codes.use(1, "") == IDENTITY
+    assert codes.use(1, "सि") == CODED  # the glyph's second text
+    assert codes.use(1, "") == IDENTITY
+    assert codes.use(0, "b") == CODED
+    assert codes.use(0, "c") == SPANNED  # no room left: /ActualText
+    assert codes.use(0, "b") == CODED
     codes.assign()
     assert codes.code(0, "a") == 0 and codes.code(1, "") == 1
     assert codes.code(1, "सि") == 3 and codes.code(0, "b") == 4
+    assert codes.code(0, "c") == 0
     assert codes.extra == [(3, 1, "सि"), (4, 0, "b")]
+
+
+def test_endless_distinct_clusters_fall_back_to_actual_text() -> None:
+    """A paragraph of ever new mark sequences on one letter: each is another text of the
+    same glyph; past the codes a font has room for, they read through /ActualText."""
+    from pipeline.textlayer import SPANNED, FontCodes
+
+    codes = FontCodes(room=60_000)
+    marks = [chr(c) for c in range(0x300, 0x36F)]
+    spanned = sum(
+        codes.use(7, "a" + marks[n % 100 % len(marks)] + marks[n // 100 % len(marks)] + str(n))
+        == SPANNED
+        for n in range(100_000)
+    )
+    codes.assign()
+    assert spanned == 100_000 - 1 - 60_000
+    assert len({code for code, _, _ in codes.extra}) == 60_000
 
 
 def _shipped() -> list[str]:
