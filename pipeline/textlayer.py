@@ -406,11 +406,8 @@ def _glyphs(stream: Any, textbox: Any) -> tuple[list[Glyph], bool]:
             clusters = _join_marks(clusters[::-1], rtl, empty is not None)[::-1]
         else:
             clusters = _join_marks(clusters, rtl, True)
-        mark = len(glyphs)
         for cluster in clusters:
-            _cluster_glyphs(cluster, codes, font, rtl, empty, glyphs)
-        if final:
-            final = all(_final(glyph) for glyph in glyphs[mark:])
+            final &= _cluster_glyphs(cluster, codes, font, rtl, empty, glyphs)
     return glyphs, final
 
 
@@ -524,8 +521,9 @@ def _cluster_glyphs(
     rtl: bool,
     empty: int | None,
     out: list[Glyph],
-) -> None:
-    """Append the glyphs of one cluster, reading in drawing order as its characters.
+) -> bool:
+    """Append the glyphs of one cluster, reading in drawing order as its characters;
+    return whether each keeps the code WeasyPrint wrote.
 
     Each glyph that moves the pen reads as one character in reading order; marks read as
     nothing. Left to right, the first takes the characters left over (a conjunct, a
@@ -543,14 +541,15 @@ def _cluster_glyphs(
         glyph, text = first[0], cluster.text
         if codes is None:
             out.append(Glyph(None, glyph, text, 2))
-            return
+            return True
         if text == " ":
             codes.space = font.widths.get(glyph, 0)
-        if codes.use(glyph, text) == SPANNED:
+        how = codes.use(glyph, text)
+        if how == SPANNED:
             out.append(Glyph(codes, glyph, text, actual=text, close=True))
         else:
             out.append(Glyph(codes, glyph, text))
-        return
+        return how == IDENTITY
     advancing = [i for i, g in enumerate(drawn) if not isinstance(g, Glyph) and g[1]]
     readers = advancing
     if rtl and empty is not None:
@@ -574,6 +573,7 @@ def _cluster_glyphs(
         texts[0] = cluster.text
     glyphs: list[Glyph] = []
     span = len(chars) < len(advancing) and not rtl
+    final = not span and not phantoms
     for index, entry in enumerate(drawn):
         if phantoms and readers and index == readers[-1]:
             assert codes is not None and empty is not None
@@ -589,19 +589,15 @@ def _cluster_glyphs(
         elif codes is None:
             glyphs.append(Glyph(None, entry[0], texts[index], 2))
         else:
-            span |= codes.use(entry[0], texts[index]) == SPANNED
+            how = codes.use(entry[0], texts[index])
+            span |= how == SPANNED
+            final &= how == IDENTITY
             glyphs.append(Glyph(codes, entry[0], texts[index]))
     if span and glyphs:
         glyphs[0] = glyphs[0]._replace(actual=cluster.text)
         glyphs[-1] = glyphs[-1]._replace(close=True)
     out += glyphs
-
-
-def _final(glyph: Glyph) -> bool:
-    """Whether the glyph keeps the code WeasyPrint wrote, in a TJ operator as it wrote it."""
-    if glyph.inserted or glyph.actual is not None or glyph.close:
-        return False
-    return glyph.codes is None or glyph.codes.identity.get(glyph.code) == glyph.text
+    return final and not span
 
 
 def _empty_glyph(font: Any) -> int | None:
