@@ -20,9 +20,9 @@ characters, and the glyphs draw as before:
 - a glyph that stands for several texts gets one character code per text: Identity-H
   keeps code = CID, the CIDFont's CIDToGIDMap (ISO 32000-1 §9.7.4.2) sends each extra CID
   to its glyph, the ToUnicode CMap (§9.10.3) gives each its text, and W its glyph's width.
-  CFF fonts (Noto Sans CJK) have no CIDToGIDMap: there, and around a cluster with fewer
-  characters than glyphs that move the pen (a Bengali or Tamil two-part vowel), a marked
-  span's /ActualText (§14.9.4) gives the text;
+  CFF fonts (Noto Sans CJK) have no CIDToGIDMap: there, in a font out of codes, and
+  around a cluster with fewer characters than glyphs that move the pen (a Bengali or
+  Tamil two-part vowel), a marked span's /ActualText (§14.9.4) gives the text;
 - a hyphen that hyphenation added reads as a soft hyphen (U+00AD, §14.8.2.2.3), so that
   "complica-" / "ciones" reads "complicaciones";
 - inside a word, a move of the pen to the right written as one number in a TJ array (a
@@ -58,6 +58,7 @@ JOINERS = frozenset("\u200c\u200d")
 text that draws no glyph (soft hyphens, zero-width spaces, bidi marks) is left out."""
 
 _HYPHENATED = "_handouts_hyphenated"
+_UTF8 = "_handouts_utf8"
 _CODES = "_handouts_codes"
 _ORIGINAL: dict[str, Any] = {}
 _HEX = re.compile(rb"<([0-9a-f]*)>")
@@ -72,48 +73,58 @@ class TextLayerError(RuntimeError):
     """WeasyPrint drew something this adapter does not expect (a version it does not know)."""
 
 
+IDENTITY, CODED, SPANNED = 0, 1, 2
+"""How a glyph reads as a text: by its own code, by another code, or in /ActualText."""
+
+
 @dataclass
 class FontCodes:
     """The character codes of one PDF font: the glyph each draws and the text it reads as.
 
     A glyph's first text keeps the code equal to its glyph id (as WeasyPrint writes it);
     each other text of the same glyph gets a code no glyph id uses, assigned once every
-    page is drawn (TrueType), or keeps the glyph id inside an /ActualText span (CFF).
+    page is drawn. Past `room` other texts (none in a CFF font, which has no
+    CIDToGIDMap), the glyph keeps its code inside an /ActualText span.
     """
 
+    room: int
+    """how many other (glyph, text) pairs can get a code of their own"""
     identity: dict[int, str] = field(default_factory=dict)
     """glyph id → the text read for code == glyph id"""
     others: dict[tuple[int, str], int] = field(default_factory=dict)
-    """(glyph id, text) → its code; -1 until `assign`, and for good in CFF fonts"""
+    """(glyph id, text) → its code; -1 until `assign`; -2: none, the glyph is spanned"""
     reserved: set[int] = field(default_factory=set)
     """codes WeasyPrint gave to characters no font has (never reused)"""
     assigned: bool = False
-    cff: bool = False
-    """whether the font's glyphs are CFF (no CIDToGIDMap: see ShowText)"""
+    coded: int = 0
+    """other pairs given a code of their own so far"""
     space: float = 0
     """width of the font's space glyph, 1/1000 em (0: not drawn)"""
 
-    def use(self, glyph: int, text: str) -> bool:
-        """Record that `glyph` is drawn standing for `text`; whether that is another text."""
+    def use(self, glyph: int, text: str) -> int:
+        """Record that `glyph` is drawn standing for `text`: IDENTITY, CODED or SPANNED."""
         if self.identity.setdefault(glyph, text) == text:
-            return False
-        self.others.setdefault((glyph, text), -1)
-        return True
+            return IDENTITY
+        code = self.others.get((glyph, text))
+        if code is None:
+            code = -1 if self.coded < self.room else -2
+            self.coded += code == -1
+            self.others[glyph, text] = code
+        return SPANNED if code == -2 else CODED
 
     def assign(self) -> None:
         """Give every other (glyph, text) pair the lowest code no glyph id or pair uses."""
         taken = set(self.identity) | self.reserved | set(self.others.values())
         free = (code for code in range(0x10000) if code not in taken)
         for pair, code in self.others.items():
-            if code < 0:
-                new = next(free, None)
-                if new is None:
-                    raise TextLayerError("more than 65,536 glyph/text pairs in one font")
-                self.others[pair] = new
+            if code == -1:
+                # No code left only if WeasyPrint reserved hundreds for missing characters,
+                # and then the render fails anyway: read as the glyph's first text.
+                self.others[pair] = next(free, -2)
         self.assigned = True
 
     def code(self, glyph: int, text: str) -> int:
-        """The code that draws `glyph` and reads as `text` (in a CFF font: as its first text)."""
+        """The code that draws `glyph` and reads as `text` (spanned: its own code)."""
         if self.identity.get(glyph) == text:
             return glyph
         if not self.assigned:
@@ -205,8 +216,15 @@ def _split_text_box(context: Any, box: Any, available_width: Any, skip: Any, **k
         hyphen = box.style["hyphenate_character"]
         added = bool(hyphen) and new_box.text.endswith(hyphen)
         if added:
-            # Added, unless the text itself has the hyphen there.
-            added = not box.text.encode()[skip:].decode().startswith(new_box.text)
+            # Added, unless the text itself has the hyphen there. The box's text is
+            # encoded once, not once per line: a paragraph may be megabytes long.
+            cached = getattr(box, _UTF8, None)
+            if cached is None or cached[0] is not box.text:
+                cached = (box.text, box.text.encode())
+                setattr(box, _UTF8, cached)
+            line = new_box.text.encode()
+            start = skip or 0
+            added = cached[1][start : start + len(line)] != line
         setattr(new_box, _HYPHENATED, added)
     return new_box, resume, line_break
 
@@ -354,7 +372,6 @@ def _glyphs(stream: Any, textbox: Any) -> tuple[list[Glyph], bool]:
     pango_font: Any = None
     font: Any = None
     codes: FontCodes | None = None
-    cff = False
     while run != ffi.NULL:
         glyph_item = run.data
         run = run.next
@@ -362,20 +379,25 @@ def _glyphs(stream: Any, textbox: Any) -> tuple[list[Glyph], bool]:
             pango_font = glyph_item.item.analysis.font
             font, _ = stream.add_font(pango_font)
             codes = None if font.bitmap else _codes_for(stream, font)
-            cff = codes is not None and codes.cff
         rtl = bool(glyph_item.item.analysis.level % 2)
-        empty = _empty_glyph(font) if rtl and codes is not None and not cff else None
+        empty = _empty_glyph(font) if rtl and codes is not None and codes.room else None
         simple = _simple_run(glyph_item, utf8, hyphen_at)
-        if simple is not None and codes is not None and not cff:
+        if simple is not None and codes is not None:
             # One glyph that moves the pen per cluster, whatever the direction: each reads
             # as its cluster's text (what WeasyPrint gives the first glyph of a cluster).
             use, space = codes.use, codes.space
             for glyph, text in simple:
-                if use(glyph, text):
-                    final = False
-                elif text == " ":
-                    space = font.widths.get(glyph, 0)
-                glyphs.append(Glyph(codes, glyph, text))
+                how = use(glyph, text)
+                if how == IDENTITY:
+                    if text == " ":
+                        space = font.widths.get(glyph, 0)
+                    glyphs.append(Glyph(codes, glyph, text))
+                    continue
+                final = False
+                if how == CODED:
+                    glyphs.append(Glyph(codes, glyph, text))
+                else:
+                    glyphs.append(Glyph(codes, glyph, text, actual=text, close=True))
             codes.space = space
             continue
         clusters = _clusters(glyph_item, utf8, hyphen_at, font)
@@ -384,11 +406,8 @@ def _glyphs(stream: Any, textbox: Any) -> tuple[list[Glyph], bool]:
             clusters = _join_marks(clusters[::-1], rtl, empty is not None)[::-1]
         else:
             clusters = _join_marks(clusters, rtl, True)
-        mark = len(glyphs)
         for cluster in clusters:
-            _cluster_glyphs(cluster, codes, font, rtl, cff, empty, glyphs)
-        if final:
-            final = all(_final(glyph) for glyph in glyphs[mark:])
+            final &= _cluster_glyphs(cluster, codes, font, rtl, empty, glyphs)
     return glyphs, final
 
 
@@ -500,11 +519,11 @@ def _cluster_glyphs(
     codes: FontCodes | None,
     font: Any,
     rtl: bool,
-    cff: bool,
     empty: int | None,
     out: list[Glyph],
-) -> None:
-    """Append the glyphs of one cluster, reading in drawing order as its characters.
+) -> bool:
+    """Append the glyphs of one cluster, reading in drawing order as its characters;
+    return whether each keeps the code WeasyPrint wrote.
 
     Each glyph that moves the pen reads as one character in reading order; marks read as
     nothing. Left to right, the first takes the characters left over (a conjunct, a
@@ -522,14 +541,15 @@ def _cluster_glyphs(
         glyph, text = first[0], cluster.text
         if codes is None:
             out.append(Glyph(None, glyph, text, 2))
-            return
+            return True
         if text == " ":
             codes.space = font.widths.get(glyph, 0)
-        if codes.use(glyph, text) and cff:
+        how = codes.use(glyph, text)
+        if how == SPANNED:
             out.append(Glyph(codes, glyph, text, actual=text, close=True))
         else:
             out.append(Glyph(codes, glyph, text))
-        return
+        return how == IDENTITY
     advancing = [i for i, g in enumerate(drawn) if not isinstance(g, Glyph) and g[1]]
     readers = advancing
     if rtl and empty is not None:
@@ -553,31 +573,31 @@ def _cluster_glyphs(
         texts[0] = cluster.text
     glyphs: list[Glyph] = []
     span = len(chars) < len(advancing) and not rtl
+    final = not span and not phantoms
     for index, entry in enumerate(drawn):
         if phantoms and readers and index == readers[-1]:
             assert codes is not None and empty is not None
             for char in phantoms:
-                codes.use(empty, char)
-                glyphs.append(Glyph(codes, empty, char, inserted=True))
+                spanned = codes.use(empty, char) == SPANNED
+                actual = char if spanned else None
+                glyphs.append(
+                    Glyph(codes, empty, char, actual=actual, close=spanned, inserted=True)
+                )
             font.widths.setdefault(empty, 0)
         if isinstance(entry, Glyph):
             glyphs.append(entry)
         elif codes is None:
             glyphs.append(Glyph(None, entry[0], texts[index], 2))
         else:
-            span |= codes.use(entry[0], texts[index]) and cff
+            how = codes.use(entry[0], texts[index])
+            span |= how == SPANNED
+            final &= how == IDENTITY
             glyphs.append(Glyph(codes, entry[0], texts[index]))
     if span and glyphs:
         glyphs[0] = glyphs[0]._replace(actual=cluster.text)
         glyphs[-1] = glyphs[-1]._replace(close=True)
     out += glyphs
-
-
-def _final(glyph: Glyph) -> bool:
-    """Whether the glyph keeps the code WeasyPrint wrote, in a TJ operator as it wrote it."""
-    if glyph.inserted or glyph.actual is not None or glyph.close:
-        return False
-    return glyph.codes is None or glyph.codes.identity.get(glyph.code) == glyph.text
+    return final and not span
 
 
 def _empty_glyph(font: Any) -> int | None:
@@ -613,7 +633,9 @@ def _codes_for(stream: Any, font: Any) -> FontCodes:
                 codes = getattr(other, _CODES)
                 break
         else:
-            codes = FontCodes(cff=bool({"CFF ", "CFF2"} & set(font.tables)))
+            # A CFF font's codes are its glyph ids (no CIDToGIDMap): no room for others.
+            cff = {"CFF ", "CFF2"} & set(font.tables)
+            codes = FontCodes(room=0 if cff else 0x10000 - font.glyph_count - 256)
         setattr(font, _CODES, codes)
     if font.missing:
         codes.reserved.update(font.missing.values())
@@ -629,9 +651,7 @@ def _build_fonts_dictionary(pdf: Any, fonts: dict[Any, Any], *args: Any) -> Any:
         if codes is None:
             continue
         if font.hash not in groups:
-            if not codes.cff:
-                codes.assign()
-            codes.assigned = True
+            codes.assign()
             groups[font.hash] = codes
         font.to_unicode.update(codes.identity)
         for code, glyph, _ in codes.extra:

@@ -133,9 +133,10 @@ def recovered(paragraph: str, extracted: str, unspaced: bool = False) -> tuple[f
         missing = [w for w in words(paragraph) if w not in tokens]
         # pdftotext joins a line that ends with U+002D to the next: "tinutusok-" / "tusok"
         # reads "tinutusoktusok", whatever the PDF says (in the text or added, the same).
-        for compound in re.findall(r"\w+(?:-\w+)+", unicodedata.normalize("NFC", paragraph)):
-            if compound.replace("-", "") in tokens:
-                missing = [w for w in missing if w not in compound.split("-")]
+        for chunk in unicodedata.normalize("NFC", paragraph).split():
+            parts = words(chunk)
+            if "-" in chunk and "".join(parts) in tokens:
+                missing = [w for w in missing if w not in parts]
     total = len(words(paragraph))
     return (total - len(missing)) / total, missing
 
@@ -370,18 +371,38 @@ def test_the_same_document_gives_the_same_bytes(rendered: Rendered, tmp_path: Pa
 
 
 def test_font_codes_give_each_other_text_a_code_no_glyph_uses() -> None:
-    from pipeline.textlayer import FontCodes
+    from pipeline.textlayer import CODED, IDENTITY, SPANNED, FontCodes
 
-    codes = FontCodes(reserved={2})
-    assert not codes.use(0, "a")
-    assert not codes.use(1, "")
-    assert codes.use(1, "सि")  # the glyph's second text
-    assert not codes.use(1, "")
-    assert codes.use(0, "b")
+    codes = FontCodes(room=2, reserved={2})
+    assert codes.use(0, "a") == IDENTITY
+    assert codes.use(1, "") == IDENTITY
+    assert codes.use(1, "सि") == CODED  # the glyph's second text
+    assert codes.use(1, "") == IDENTITY
+    assert codes.use(0, "b") == CODED
+    assert codes.use(0, "c") == SPANNED  # no room left: /ActualText
+    assert codes.use(0, "b") == CODED
     codes.assign()
     assert codes.code(0, "a") == 0 and codes.code(1, "") == 1
     assert codes.code(1, "सि") == 3 and codes.code(0, "b") == 4
+    assert codes.code(0, "c") == 0
     assert codes.extra == [(3, 1, "सि"), (4, 0, "b")]
+
+
+def test_endless_distinct_clusters_fall_back_to_actual_text() -> None:
+    """A paragraph of ever new mark sequences on one letter: each is another text of the
+    same glyph; past the codes a font has room for, they read through /ActualText."""
+    from pipeline.textlayer import SPANNED, FontCodes
+
+    codes = FontCodes(room=60_000)
+    marks = [chr(c) for c in range(0x300, 0x36F)]
+    spanned = sum(
+        codes.use(7, "a" + marks[n % 100 % len(marks)] + marks[n // 100 % len(marks)] + str(n))
+        == SPANNED
+        for n in range(100_000)
+    )
+    codes.assign()
+    assert spanned == 100_000 - 1 - 60_000
+    assert len({code for code, _, _ in codes.extra}) == 60_000
 
 
 def _shipped() -> list[str]:
@@ -389,12 +410,13 @@ def _shipped() -> list[str]:
     return [config.get("source_language", "en"), *config["languages"]]
 
 
+@pytest.mark.parametrize("edition", ["", ".large"])
 @pytest.mark.parametrize("lang", _shipped())
-def test_shipped_handouts_read_back(built_project: Path, lang: str) -> None:
-    """Every paragraph of the shipped handout: pdftotext and pypdf recover its words
-    (mixed-direction paragraphs aside, whose order pypdf guesses)."""
+def test_shipped_handouts_read_back(built_project: Path, lang: str, edition: str) -> None:
+    """Every paragraph of the shipped handout, in both editions: pdftotext and pypdf
+    recover its words (mixed-direction paragraphs aside, whose order pypdf guesses)."""
     folder = built_project / "output" / lang
-    pdf = folder / "stem-cell-therapy-ms.pdf"
+    pdf = folder / f"stem-cell-therapy-ms{edition}.pdf"
     paragraphs = _article_paragraphs((folder / "stem-cell-therapy-ms.html").read_text("utf-8"))
     unspaced = lang.split("_")[0] in UNSPACED
     failures = []
