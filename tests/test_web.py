@@ -67,7 +67,7 @@ class Site:
 
 @pytest.fixture(scope="module")
 def site(built_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Site:
-    from pipeline.build import build
+    from pipeline.build import BuildOptions, build
     from pipeline.po import parse_po, write_po
 
     config = load_config(built_project)
@@ -84,9 +84,10 @@ def site(built_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Site:
     tagged.msgstr = re.sub(r"</?\w+1>", "", tagged.msgstr)  # dropped tags: shown in English
     write_po(po, catalog)
     draft_config = load_config(draft)
-    build(draft_config, langs=[draft_config.source_language, "ar"], pdf=False)
+    build(draft_config, BuildOptions(langs=(draft_config.source_language, "ar"), pdf=False))
     preview = dataclasses.replace(draft_config, output=".preview")
-    build(preview, langs=[draft_config.source_language, "es", "ar"], pdf=False, annotate=True)
+    previewed = (draft_config.source_language, "es", "ar")
+    build(preview, BuildOptions(langs=previewed, pdf=False, annotate=True))
     return Site(
         output=config.output_dir,
         langs=langs,
