@@ -128,6 +128,43 @@ def ideal(project: Path) -> tuple[float, float]:
     return wall / CORES, cpu
 
 
+COLD = """
+import sys
+from pathlib import Path
+from pipeline.pdf import render_pdf
+out, html, sheets = Path(sys.argv[1]), Path(sys.argv[2]), [Path(p) for p in sys.argv[3:]]
+render_pdf(html, [out.resolve(), out.parent.joinpath("source").resolve()], sheets)
+"""
+
+
+def cold_floor(project: Path) -> float:
+    """Wall seconds for bare processes, one per PDF the last build made, all at once (as
+    many as there are cores): start Python, import WeasyPrint, render. No build that
+    starts its own processes can do less."""
+    out = project / "output"
+    report = json.loads((out / "report.json").read_text("utf-8"))
+    built = [r["pdf"] for r in report["outputs"] if r["status"] == "built"]
+    assert len(built) <= CORES, built
+    large = str(project / "templates" / "large-print.css")
+    start = time.perf_counter()
+    processes = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                COLD,
+                str(out),
+                str(out / (pdf.split(".")[0] + ".html")),
+                *([large] if pdf.endswith(".large.pdf") else []),
+            ]
+        )
+        for pdf in built
+    ]
+    for process in processes:
+        process.wait()
+    return time.perf_counter() - start
+
+
 def spread(values: list[float]) -> str:
     """Median, and the range when there is more than one value."""
     middle = statistics.median(values)
@@ -137,11 +174,12 @@ def spread(values: list[float]) -> str:
 
 
 def edit_catalog(project: Path, round_: int) -> None:
-    """Change one Spanish catalog of one article (a new text each round)."""
+    """Change one Spanish catalog of one article: a new letter each round (a digit would
+    be a number the source does not have, which the gate refuses)."""
     po = project / "locales" / "es" / "LC_MESSAGES" / "article-00.po"
     text = po.read_text("utf-8")
     marker = text.index('msgstr "[') + len('msgstr "[')
-    po.write_text(f"{text[:marker]}{round_}·{text[marker:]}", "utf-8")
+    po.write_text(f"{text[:marker]}{chr(ord('a') + round_)}·{text[marker:]}", "utf-8")
 
 
 def main() -> int:
@@ -201,12 +239,14 @@ def main() -> int:
         )
         one: list[tuple[float, float]] = []
         one_best: list[tuple[float, float]] = []
+        floors: list[float] = []
         for round_ in range(max(3, args.repeat)):
             edit_catalog(project, round_)
             one.append(pipeline(project, "build"))
             report = json.loads((project / "output" / "report.json").read_text("utf-8"))
             assert report["pages"]["made"] == ["es/article-00.html"], report["pages"]["made"]
             one_best.append(ideal(project))
+            floors.append(cold_floor(project))
         rows.append(
             (
                 "one catalog edited (es, one article)",
@@ -240,6 +280,12 @@ def main() -> int:
             f"| {label} | {spread(ours)} | {spread(reference)} | {spread(ratios)} | {cpu} |"
             f" {cpu_ideal} | {cpu_ratio} |"
         )
+    ours_one = [w for w, _ in one]
+    print(
+        f"\nOne catalog edited, against bare processes that only start Python, import"
+        f" WeasyPrint and render the same PDFs in parallel: {spread(floors)} s;"
+        f" ours ÷ that = {spread([o / f for o, f in zip(ours_one, floors, strict=True)])}."
+    )
     return 0
 
 

@@ -132,8 +132,14 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
+READY = "ready"
+"""What a worker sends once its modules are imported: its tasks' clocks start then."""
+STARTUP_LIMIT = 120.0
+"""Seconds a worker may take to import its modules (a few on a busy machine)."""
+
+
 def _worker(conn: Connection, memory_mb: int, parent: int, preload: tuple[str, ...]) -> None:
-    """Worker loop: run tasks until told to stop (None)."""
+    """Worker loop: say when ready, then run tasks until told to stop (None)."""
     from pipeline.fsutil import release_inherited_lock
 
     # Ctrl-C reaches the whole process group: the build process answers it (and kills its
@@ -149,6 +155,7 @@ def _worker(conn: Connection, memory_mb: int, parent: int, preload: tuple[str, .
     # a render allocates many short-lived objects.
     gc.freeze()
     gc.set_threshold(20_000, 20, 20)
+    conn.send(READY)
     while True:
         task = conn.recv()
         if task is None:
@@ -167,13 +174,25 @@ class _Slot:
         )
         self.process.start()
         child.close()
+        self.born = time.monotonic()
+        self.ready = False
+        """The worker has imported its modules (it said `READY`)."""
         self.task: Task[object] | None = None
         self.started = 0.0
+        """When the task's clock started: when it was given to a ready worker."""
 
     def give(self, task: Task[object]) -> None:
         self.task = task
         self.started = time.monotonic()
         self.conn.send(task)
+
+    def deadline(self, timeout: float | None) -> float | None:
+        """When the running task, or the worker's start, runs out of time."""
+        if timeout is None:
+            return None
+        if not self.ready:
+            return self.born + max(timeout, STARTUP_LIMIT)
+        return self.started + timeout
 
     def kill(self) -> None:
         self.process.kill()
@@ -185,16 +204,9 @@ class Pool:
     """Worker processes, started on first use (or early by `start`) and reused by every
     `map`; stopped when the pool is closed."""
 
-    def __init__(
-        self,
-        jobs: int,
-        memory_mb: int = 4096,
-        timeout: float = 300.0,
-        preload: tuple[str, ...] = (),
-    ) -> None:
+    def __init__(self, jobs: int, memory_mb: int = 4096, preload: tuple[str, ...] = ()) -> None:
         self.jobs = max(1, jobs)
         self.memory_mb = memory_mb
-        self.timeout = timeout
         self.preload = preload
         self._slots: list[_Slot] = []
 
@@ -215,17 +227,19 @@ class Pool:
             self._slots.append(_Slot(self.memory_mb, self.preload))
 
     def run(self, tasks: Sequence[Task[R]]) -> Iterator[Outcome[R]]:
-        """Run tasks that need no limits: in the workers when there are several tasks and
-        workers; otherwise here, one after the other (no process to start, nothing to
-        send)."""
+        """Run tasks that need no time limit: in the workers when there are several tasks
+        and workers; otherwise here, one after the other (no process to start, nothing
+        to send)."""
         if len(tasks) > 1 and self.jobs > 1:
             return self.map(tasks)
         return (run_task(task) for task in tasks)
 
-    def map(self, tasks: Iterable[Task[R]]) -> Iterator[Outcome[R]]:
+    def map(self, tasks: Iterable[Task[R]], timeout: float | None = None) -> Iterator[Outcome[R]]:
         """Run `tasks` on the workers, heaviest first; yield each outcome as it comes.
 
-        If the caller stops early, the tasks still running are killed with their workers.
+        A task running longer than `timeout` seconds (counted once its worker is ready)
+        is killed with its worker. If the caller stops early, the tasks still running
+        are killed with their workers.
         """
         queue: list[Task[R]] = sorted(tasks, key=lambda t: (t.weight, t.key))  # pop(): heaviest
         if not queue:
@@ -237,19 +251,19 @@ class Pool:
                 if queue:
                     slot.give(queue.pop())
             while any(slot.task is not None for slot in self._slots):
-                yield from self._collect(queue)
+                yield from self._collect(queue, timeout)
             finished = True
         finally:
             if not finished:
                 self._kill_busy()
 
-    def _collect(self, queue: list[Task[R]]) -> Iterator[Outcome[R]]:
+    def _collect(self, queue: list[Task[R]], timeout: float | None) -> Iterator[Outcome[R]]:
         """Wait for the next outcomes (or time-outs); give the freed workers more work."""
         busy = [s for s in self._slots if s.task is not None]
-        now = time.monotonic()
+        deadlines = [d for s in busy if (d := s.deadline(timeout)) is not None]
         ready = wait(
             [s.conn for s in busy] + [s.process.sentinel for s in busy],
-            timeout=max(0.0, min(s.started + self.timeout - now for s in busy)),
+            timeout=max(0.0, min(deadlines) - time.monotonic()) if deadlines else None,
         )
         for index, slot in enumerate(self._slots):
             task = slot.task
@@ -259,15 +273,23 @@ class Pool:
             ended = slot.process.sentinel in ready
             if slot.conn in ready:
                 try:
-                    outcome = slot.conn.recv()
+                    message = slot.conn.recv()
                 except (EOFError, OSError):
                     ended = True  # the worker closed its end: it is dying
-            timed_out = time.monotonic() - slot.started > self.timeout
+                else:
+                    if message == READY:  # its startup is over: the task's clock starts
+                        slot.ready, slot.started = True, time.monotonic()
+                        continue
+                    outcome = message
+            deadline = slot.deadline(timeout)
+            timed_out = deadline is not None and time.monotonic() > deadline
             if outcome is None and (ended or timed_out):
                 if ended:
                     failure = Failure(FailureKind.CRASH, "the worker crashed (out of memory?)")
+                elif slot.ready:
+                    failure = Failure(FailureKind.TIMEOUT, f"took longer than {timeout:g} s")
                 else:
-                    failure = Failure(FailureKind.TIMEOUT, f"took longer than {self.timeout:g} s")
+                    failure = Failure(FailureKind.TIMEOUT, "the worker did not start")
                 seconds = time.monotonic() - slot.started
                 slot.kill()
                 self._slots[index] = slot = _Slot(self.memory_mb, self.preload)

@@ -164,3 +164,28 @@ def test_a_removed_language_is_forgotten(project: Path) -> None:
     assert sorted(pages["pages"]) == [f"en/{SLUG}", f"es/{SLUG}"]
     assert not [key for key in pages["catalogs"] if key.startswith("fr/")]
     assert sorted(pdfs) == [f"en/{SLUG}.pdf", f"es/{SLUG}.pdf"]
+
+
+def test_a_page_is_rendered_once_even_when_its_interface_makes_it_a_draft(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whether a page is a draft is decided before it is rendered, from its catalog and
+    the interface strings of the handout template."""
+    import pipeline.render
+    from pipeline.build import BuildOptions
+    from pipeline.build import build as run_build
+    from pipeline.config import load_config
+
+    set_msgstrs(project / "locales" / "es" / "LC_MESSAGES" / "ui.po", {"Phone": ""})
+    rendered: list[str] = []
+    render = pipeline.render.render_template
+
+    def counting(env: object, name: str, context: dict[str, object]) -> str:
+        rendered.append(name)
+        return render(env, name, context)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline.render, "render_template", counting)
+    monkeypatch.chdir(project)
+    run_build(load_config(project), BuildOptions(langs=("es",), jobs=1, pdf=False))
+    assert rendered.count("handout.html") == 1
+    assert 'class="watermark"' in (project / "output" / "es" / f"{SLUG}.html").read_text()

@@ -139,7 +139,7 @@ class _DyingPool:
     """Writes the first PDF it is given, then the build dies (as SIGKILL would stop it
     between the worker's write and the state's update)."""
 
-    def map(self, tasks: list[object]) -> object:
+    def map(self, tasks: list[object], timeout: float | None = None) -> object:
         task = tasks[0]
         task.pdf.write_bytes(b"%PDF- new, not yet recorded")  # type: ignore[attr-defined]
         raise KeyboardInterrupt

@@ -84,10 +84,8 @@ def site(built_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Site:
     draft_config = load_config(draft)
     build(draft_config, BuildOptions(langs=(draft_config.source_language, "ar"), pdf=False))
     preview = dataclasses.replace(draft_config, output=".preview")
-    build(
-        preview,
-        BuildOptions(langs=(draft_config.source_language, "es", "ar"), pdf=False, annotate=True),
-    )
+    previewed = (draft_config.source_language, "es", "ar")
+    build(preview, BuildOptions(langs=previewed, pdf=False, annotate=True))
     return Site(
         output=config.output_dir,
         langs=langs,

@@ -90,8 +90,8 @@ def test_a_render_error_crosses_the_process_boundary_as_data() -> None:
 
 def test_a_task_past_its_time_limit_is_killed_and_the_rest_runs() -> None:
     started = time.monotonic()
-    with Pool(1, timeout=1) as pool:
-        outcomes = {o.key: o for o in pool.map([Sleep(), Pid("after")])}
+    with Pool(1) as pool:
+        outcomes = {o.key: o for o in pool.map([Sleep(), Pid("after")], timeout=1)}
     assert time.monotonic() - started < 30
     sleep = outcomes["sleep"].failure
     assert sleep is not None and sleep.kind is FailureKind.TIMEOUT
@@ -128,3 +128,16 @@ def test_heaviest_tasks_start_first() -> None:
     with Pool(1) as pool:
         order = [o.key for o in pool.map([Pid("light", 1), Pid("heavy", 9), Pid("middle", 5)])]
     assert order == ["heavy", "middle", "light"]
+
+
+def test_a_workers_start_does_not_count_against_its_first_task(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers import their modules (WeasyPrint) before saying they are ready; a task's
+    time limit counts from then, not from when it was handed over."""
+    (tmp_path / "slow_to_import.py").write_text("import time\ntime.sleep(2)\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with Pool(1, preload=("slow_to_import",)) as pool:
+        pool.start()  # handed a task at once, while it imports
+        [outcome] = pool.map([Pid("first")], timeout=1.5)
+    assert outcome.failure is None and outcome.value not in (None, os.getpid())

@@ -82,7 +82,7 @@ def _stages(config: Config, options: BuildOptions, progress: Progress | None) ->
     sources, broken = read_sources(config, state.references)  # 1. inputs
     jobs = options.jobs or os.cpu_count() or 1
     preload = ("weasyprint",) if options.pdf else ()
-    with Pool(jobs, config.render_memory_mb, config.render_timeout, preload) as pool:
+    with Pool(jobs, config.render_memory_mb, preload) as pool:
         plan = make_plan(config, options, sources, state, pool)  # 2. plan (and gate)
         copy_assets(config, sources)
         pages = make_pages(config, plan, state, pool, options.annotate)  # 3. pages

@@ -210,7 +210,14 @@ def _page(
         "annotate": annotate,
     }
     env = make_environment(config.templates_dir, ui)
+    ui.missing.clear()
     html = render_template(env, "handout.html", context)
+    if not draft and lang != config.source_language and ui.missing:
+        # A string the template computes (no literal for Babel to extract) had no
+        # translation: the page is a draft after all. Never the case in the shipped
+        # templates, so a page is rendered once.
+        draft = True
+        html = render_template(env, "handout.html", {**context, "draft": True})
     html = prepare_html(html)  # line breaking by script (pipeline/scripts.py)
     html_digest = ""
     if job.published:

@@ -141,7 +141,7 @@ class PdfStage:
         # Forget these outputs before any is rewritten: a build killed meanwhile leaves
         # them unknown (made again), never "up to date".
         self.state.forget(list(tasks))
-        for outcome in pool.map(self.tasks):
+        for outcome in pool.map(self.tasks, self.config.render_timeout):
             task = tasks[outcome.key]
             record = self._outcome(task, outcome)
             self.records.append(record)

@@ -72,8 +72,9 @@ def make_plan(
     """Decide what to make; gate the catalogs no earlier build summarised."""
     targets = (config.source_language, *config.languages)
     chosen = tuple(dict.fromkeys(options.langs or targets))
+    templates = templates_fingerprint(config.templates_dir)
     refs = _catalog_refs(config, sources, (*targets, *chosen))
-    catalogs, gated = _gate(config, options, refs, state, pool)
+    catalogs, gated = _gate(config, options, refs, state, pool, templates)
     published = {
         source.slug: tuple(
             lang
@@ -83,23 +84,26 @@ def make_plan(
         for source in sources
     }
     shared = digest(
-        templates_fingerprint(config.templates_dir),
+        templates,
         _settings(config),
         generation_date().isoformat(),
         str(options.annotate),
     )
     kept, jobs = _pages(config, options, chosen, refs, catalogs, gated, published, state, shared)
     if jobs and options.pdf:
-        _start(pool, [job.article for items in jobs.values() for job in items])
-    messages: tuple[str, ...] = ()
-    if jobs:
-        templates = templates_fingerprint(config.templates_dir)
-        if state.handout[0] != templates:
-            state.handout = (templates, handout_messages(config))
-        messages = state.handout[1]
-    elif gated:
+        _start(pool, [job.article for items in jobs.values() for job in items], len(jobs))
+    messages = _handout_messages(config, state, templates) if jobs else ()
+    if gated and not jobs:
         state.save()
     return Plan(targets, chosen, catalogs, published, tuple(kept), jobs, messages, shared)
+
+
+def _handout_messages(config: Config, state: PageState, templates: str) -> tuple[str, ...]:
+    """The handout template's interface strings, extracted once per version of the
+    templates (kept in the state)."""
+    if state.handout[0] != templates:
+        state.handout = (templates, handout_messages(config))
+    return state.handout[1]
 
 
 def _catalog_refs(
@@ -128,6 +132,7 @@ def _gate(
     refs: dict[tuple[str, str], ArticleRef],
     state: PageState,
     pool: Pool,
+    templates: str,
 ) -> tuple[dict[tuple[str, str], CatalogSummary], dict[tuple[str, str], GatedArticle]]:
     """Every catalog's summary: an earlier build's for the same key, or the gate's (one
     task per language); and what the gate decided for the catalogs it read."""
@@ -140,7 +145,9 @@ def _gate(
         else:
             stale.setdefault(lang, []).append(ref)
     if stale and options.pdf:
-        _start(pool, [ref for items in stale.values() for ref in items])
+        _start(pool, [ref for items in stale.values() for ref in items], len(stale))
+        # Pages will be made: while the workers start, read the template for them.
+        _handout_messages(config, state, templates)
     gated: dict[tuple[str, str], GatedArticle] = {}
     tasks = [GateLanguage(config, lang, tuple(items)) for lang, items in stale.items()]
     for results in values(pool.run(tasks)):
@@ -200,12 +207,14 @@ def _settings(config: Config) -> str:
     )
 
 
-def _start(pool: Pool, articles: list[ArticleRef]) -> None:
+def _start(pool: Pool, articles: list[ArticleRef], tasks: int) -> None:
     """Start the workers early, so that they import WeasyPrint while this process gates
-    and renders; parse the articles they may need first, so that they inherit them."""
+    and renders. When the `tasks` (one per language) will run in the workers, parse the
+    articles they need first, so that the workers inherit them; otherwise start at once."""
     if not pool.started:
-        for article in articles:
-            article.parsed()
+        if tasks > 1 and pool.jobs > 1:
+            for article in articles:
+                article.parsed()
         pool.start()
 
 
