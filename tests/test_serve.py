@@ -229,7 +229,7 @@ def test_show_ids_marks_every_block_with_its_entry(project: Path) -> None:
     ("args", "message"),
     [
         (["--lang", "es-ES"], "invalid locale code 'es-ES'"),
-        (["--lang", "fr"], "'fr' is not in [tool.pipeline] languages"),
+        (["--lang", "de"], "'de' is not in [tool.pipeline] languages"),
     ],
 )
 def test_user_errors_are_one_line(project: Path, args: list[str], message: str) -> None:
