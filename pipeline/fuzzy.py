@@ -7,7 +7,8 @@ against one message, several candidates, hundreds of them, with contexts, non-AS
 short strings), each hypothesis scored by how many of msgmerge's choices it predicts, and
 kept only at 100%.  `tests/test_fuzzy.py` repeats those experiments.  The similarity itself
 is rapidfuzz's Indel similarity.  No gettext source code was read for this module, copied or
-translated.
+translated.  It replaces a search of unknown provenance, which was read before this one was
+written; the experiments confirmed each of its rules, and the code is new.
 
 - The score of an old message is 2·LCS/(a+b), its longest common subsequence with the new
   msgid over the two lengths, counted in UTF-8 bytes; plus 0.00001 (measured between 0.0000092

@@ -1,20 +1,29 @@
 """`.po` + `.pot` → updated `.po`: msgmerge's job, the way `msgmerge --previous` does it.
 
-The rules are GNU msgmerge 0.21's observable behaviour, re-derived by black-box experiments:
-random old catalogs and templates (contexts, plurals, fuzzy, obsolete and untranslated
-entries) through `msgmerge --previous` and through `merge`, compared message by message;
-`tests/test_fuzzy.py` repeats them and `bench/update.py` measures the agreement on real
-updates of the Python documentation.  Nothing here follows gettext's source code:
+How this was written.  The rules are GNU msgmerge 0.21's observable behaviour, found by
+black-box experiments: random old catalogs and templates (contexts, plurals, fuzzy, obsolete
+and untranslated entries) through `msgmerge --previous` and through `merge`, compared message
+by message, and small catalogs for each rule below; `tests/test_fuzzy.py` repeats them and
+`bench/update.py` measures the agreement on real updates of the Python documentation.  This
+module replaces one of unknown provenance that said it mirrored gettext's `msgmerge.c`; that
+one was read before this one was written, its rules kept where the experiments confirmed them
+(all of them), and the code is new.  No gettext source code was read, copied or translated.
 
-- exact match on (msgctxt, msgid) against every old entry, obsolete ones included, so a
-  message that comes back revives its `#~` translation; an old fuzzy entry stays fuzzy; an
-  exact match wins even when it is untranslated and a similar one is not;
-- otherwise the fuzzy match of `pipeline.fuzzy` among the old entries whose (first)
-  translation is not empty, fuzzy and obsolete ones included (the rules are there);
-- the previous msgid (`#|`) is the old entry's msgid, or its own previous msgid when the old
-  entry was itself fuzzy, and is kept only on fuzzy, translated results;
-- old entries that nothing used become obsolete, in old-file order, without `#.`/`#:`;
-- the header is the old one with the template's `Report-Msgid-Bugs-To` and
+- A template message takes the old entry with the same (msgctxt, msgid), obsolete ones
+  included (a message that comes back revives its `#~` translation), even an untranslated
+  one; failing that, the fuzzy match of `pipeline.fuzzy` among the old entries whose (first)
+  translation is not empty, fuzzy and obsolete ones included.
+- It keeps the template's msgid, msgid_plural, `#.`, `#:` and flags (but `fuzzy`), and takes
+  the old entry's translation and translator comments.  A singular translation fills every
+  plural form; a plural one gives its first form to a singular message.
+- It is fuzzy when the old entry was, when it was matched fuzzily, or when its msgid_plural
+  changed; the previous strings (`#|`) are the old entry's own, or the old entry's previous
+  ones when it was fuzzy.  No `fuzzy` and no previous strings without a translation.
+- A template message nothing matches is copied as it is (even a msgstr or translator comment
+  it has), with the language's number of empty plural forms when it has none filled.
+- Old entries nothing used become obsolete at the end, in old-file order, without `#.`/`#:`;
+  untranslated ones are dropped.
+- The header is the old one with the template's `Report-Msgid-Bugs-To` and
   `POT-Creation-Date`, its known fields in msgmerge's order and the others after them.
 
 Where msgmerge would drop a translation (a plural whose first form is empty, when it
@@ -40,7 +49,7 @@ import polib
 from pipeline.fuzzy import FuzzyMatcher
 from pipeline.model import EntryState, raw_state
 
-_HEADER_FIELDS = (
+_KNOWN_FIELDS = (
     "Project-Id-Version",
     "Report-Msgid-Bugs-To",
     "POT-Creation-Date",
@@ -52,8 +61,9 @@ _HEADER_FIELDS = (
     "Content-Type",
     "Content-Transfer-Encoding",
 )
-"""The header fields msgmerge knows, in the order it writes them; others follow as found."""
-_FROM_TEMPLATE = ("Report-Msgid-Bugs-To", "POT-Creation-Date")
+"""Header fields msgmerge writes in this order, before all others (observed)."""
+_TEMPLATE_FIELDS = ("Report-Msgid-Bugs-To", "POT-Creation-Date")
+"""Header fields the template's value replaces."""
 _NPLURALS = re.compile(r"nplurals\s*=\s*(\d+)")
 
 Key = tuple[str | None, str]
@@ -128,7 +138,7 @@ def _carried(ref: polib.POEntry, old: polib.POEntry) -> polib.POEntry:
 
 
 class MergedCatalog(polib.POFile):  # type: ignore[misc]
-    """A catalog whose header fields keep the order merge gave them, as msgmerge writes them."""
+    """A catalog whose header fields are written in the order merge put them in."""
 
     carried_over: list[polib.POEntry]
     """Entries whose translation `carry_over` kept although their msgid changed."""
@@ -139,16 +149,15 @@ class MergedCatalog(polib.POFile):  # type: ignore[misc]
 
 
 def _forms(entry: polib.POEntry) -> list[str]:
+    """The translations of `entry`: its msgstr, or its plural forms in order."""
     if entry.msgid_plural:
-        return [entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural)]
+        return [entry.msgstr_plural[index] for index in sorted(entry.msgstr_plural)]
     return [entry.msgstr]
 
 
 def _first_form(entry: polib.POEntry) -> str:
-    """What msgmerge tests to call an entry translated: the (first) msgstr."""
-    if entry.msgid_plural:
-        return str(entry.msgstr_plural.get(0, "")) if entry.msgstr_plural else ""
-    return str(entry.msgstr)
+    """The translation msgmerge looks at to call an entry translated: msgstr or msgstr[0]."""
+    return str(entry.msgstr_plural.get(0, "") if entry.msgid_plural else entry.msgstr)
 
 
 def has_translation(entry: polib.POEntry) -> bool:
@@ -156,11 +165,11 @@ def has_translation(entry: polib.POEntry) -> bool:
     return any(_forms(entry))
 
 
-def _nplurals(po: polib.POFile, lang: str | None) -> int:
-    """The number of plural forms: from the Plural-Forms header, else CLDR for `lang`, else 2."""
-    match = _NPLURALS.search(po.metadata.get("Plural-Forms", ""))
-    if match:
-        return max(1, int(match[1]))
+def _plural_count(po: polib.POFile, lang: str | None) -> int:
+    """Plural forms of the language: Plural-Forms in the header, else CLDR's for `lang`, else 2."""
+    declared = _NPLURALS.search(po.metadata.get("Plural-Forms", ""))
+    if declared:
+        return max(1, int(declared[1]))
     if lang:
         from pipeline.locales import invalid_reason, locale_info
 
@@ -169,81 +178,77 @@ def _nplurals(po: polib.POFile, lang: str | None) -> int:
     return 2
 
 
-def _merge_header(po: polib.POFile, template: polib.POFile, lang: str | None) -> dict[str, str]:
-    """The old header with the template's dates, fields in msgmerge's canonical order."""
-    known = {name.lower(): name for name in _HEADER_FIELDS}
-    fields: dict[str, str] = {}
-    unknown: dict[str, str] = {}
+def _header(po: polib.POFile, template: polib.POFile, lang: str | None) -> dict[str, str]:
+    """The updated header fields, in the order msgmerge writes them."""
+    spelling = {name.lower(): name for name in _KNOWN_FIELDS}
+    known: dict[str, str] = {}
+    others: dict[str, str] = {}
     for name, value in po.metadata.items():
-        canonical = known.get(name.lower())
-        if canonical:
-            fields[canonical] = value
+        if name.lower() in spelling:
+            known[spelling[name.lower()]] = value
         else:
-            unknown[name] = value
-    for name in _FROM_TEMPLATE:
-        if name in template.metadata:
-            fields[name] = template.metadata[name]
-    if lang and not fields.get("Language"):
-        fields["Language"] = lang
-    header = {name: fields[name] for name in _HEADER_FIELDS if name in fields}
-    header.update(unknown)
-    return header
+            others[name] = value
+    known.update(
+        (name, template.metadata[name]) for name in _TEMPLATE_FIELDS if name in template.metadata
+    )
+    if lang and not known.get("Language"):
+        known["Language"] = lang
+    return {**{name: known[name] for name in _KNOWN_FIELDS if name in known}, **others}
 
 
-def _new_entry(
+def _unmatched(ref: polib.POEntry, nplurals: int) -> polib.POEntry:
+    """A template message no old entry matches, as msgmerge copies it."""
+    entry = polib.POEntry(
+        msgctxt=ref.msgctxt,
+        msgid=ref.msgid,
+        msgid_plural=ref.msgid_plural,
+        msgstr=ref.msgstr,
+        msgstr_plural=dict(ref.msgstr_plural),
+        tcomment=ref.tcomment,
+        comment=ref.comment,
+        occurrences=list(ref.occurrences),
+        flags=list(ref.flags),
+    )
+    if entry.msgid_plural and not has_translation(entry):
+        entry.msgstr_plural = dict.fromkeys(range(nplurals), "")
+    if "fuzzy" in entry.flags and not _first_form(entry):
+        entry.flags.remove("fuzzy")
+    return entry
+
+
+def _matched(
     ref: polib.POEntry,
-    old: polib.POEntry | None,
-    fuzzy_match: bool,
+    old: polib.POEntry,
+    fuzzily: bool,
     nplurals: int,
     keep_previous: bool = False,
 ) -> polib.POEntry:
-    """One updated message: `ref`'s identity and comments, `old`'s translation (see module)."""
-    if old is None:
-        entry = polib.POEntry(
-            msgid=ref.msgid,
-            msgctxt=ref.msgctxt,
-            msgid_plural=ref.msgid_plural,
-            msgstr=ref.msgstr,
-            msgstr_plural=dict(ref.msgstr_plural),
-            comment=ref.comment,
-            tcomment=ref.tcomment,
-            occurrences=list(ref.occurrences),
-            flags=list(ref.flags),
-        )
-        if entry.msgid_plural and not any(_forms(entry)):
-            entry.msgstr_plural = {i: "" for i in range(nplurals)}
-        if not _first_form(entry) and "fuzzy" in entry.flags:
-            entry.flags.remove("fuzzy")
-        return entry
-    old_fuzzy = "fuzzy" in old.flags
-    fuzzy = old_fuzzy or fuzzy_match
-    if old_fuzzy:
-        previous = (old.previous_msgctxt, old.previous_msgid, old.previous_msgid_plural)
-    else:
-        previous = (old.msgctxt, old.msgid, old.msgid_plural or None)
-    if (ref.msgid_plural or None) != (old.msgid_plural or None):
-        fuzzy = True
-    msgstr, msgstr_plural = old.msgstr, dict(old.msgstr_plural)
+    """A template message with the translation of the old entry it was matched to."""
+    msgstr, plural_forms = old.msgstr, dict(old.msgstr_plural)
     if ref.msgid_plural and not old.msgid_plural:
-        msgstr_plural = {i: old.msgstr for i in range(nplurals)}
-        msgstr = ""
+        msgstr, plural_forms = "", dict.fromkeys(range(nplurals), old.msgstr)
     elif old.msgid_plural and not ref.msgid_plural:
-        # msgmerge keeps the first form; should only a later one be filled, keep that one.
-        msgstr, msgstr_plural = next((form for form in _forms(old) if form), ""), {}
+        # msgmerge takes the first form; when only a later one is filled, we keep that one.
+        msgstr, plural_forms = next(filter(None, _forms(old)), ""), {}
     entry = polib.POEntry(
-        msgid=ref.msgid,
         msgctxt=ref.msgctxt,
+        msgid=ref.msgid,
         msgid_plural=ref.msgid_plural,
         msgstr=msgstr,
-        msgstr_plural=msgstr_plural,
-        comment=ref.comment,
+        msgstr_plural=plural_forms,
         tcomment=old.tcomment,
+        comment=ref.comment,
         occurrences=list(ref.occurrences),
         flags=[flag for flag in ref.flags if flag != "fuzzy"],
     )
-    # Like msgmerge's writer, no "fuzzy" (and so no previous msgid) without a translation.
-    if fuzzy and _first_form(entry):
+    was_fuzzy = "fuzzy" in old.flags
+    plural_changed = (ref.msgid_plural or None) != (old.msgid_plural or None)
+    if (was_fuzzy or fuzzily or plural_changed) and _first_form(entry):
         entry.flags.insert(0, "fuzzy")
+        if was_fuzzy:
+            previous = (old.previous_msgctxt, old.previous_msgid, old.previous_msgid_plural)
+        else:
+            previous = (old.msgctxt, old.msgid, old.msgid_plural or None)
         entry.previous_msgctxt, entry.previous_msgid, entry.previous_msgid_plural = previous
     elif keep_previous and old.previous_msgid and _first_form(entry):
         # A carried-over translation keeps its `#|` until a translator has reviewed it.
@@ -253,20 +258,20 @@ def _new_entry(
     return entry
 
 
-def _obsolete(entry: polib.POEntry) -> polib.POEntry:
-    """An unused old entry as `#~`: kept whole except `#.`, `#:` and `#~|` comments.
+def _retired(old: polib.POEntry) -> polib.POEntry:
+    """An old entry nothing used, as the obsolete `#~` entry msgmerge keeps of it.
 
-    msgmerge keeps the previous msgid too, but polib drops `#~|` lines when reading, so
+    msgmerge keeps its previous strings too, but polib does not read `#~|` lines back, so
     the next update would lose them anyway.
     """
     return polib.POEntry(
-        msgid=entry.msgid,
-        msgctxt=entry.msgctxt,
-        msgid_plural=entry.msgid_plural,
-        msgstr=entry.msgstr,
-        msgstr_plural=dict(entry.msgstr_plural),
-        tcomment=entry.tcomment,
-        flags=list(entry.flags),
+        msgctxt=old.msgctxt,
+        msgid=old.msgid,
+        msgid_plural=old.msgid_plural,
+        msgstr=old.msgstr,
+        msgstr_plural=dict(old.msgstr_plural),
+        tcomment=old.tcomment,
+        flags=list(old.flags),
         obsolete=True,
     )
 
@@ -286,28 +291,28 @@ def merge(
     changed only in case, white space or quotes (module doc); the result lists them in
     `carried_over`. Inputs are not modified.
     """
-    olds: list[polib.POEntry] = list(po)
-    exact: dict[Key, polib.POEntry] = {}
-    for entry in olds:
-        exact.setdefault((entry.msgctxt, entry.msgid), entry)
-    nplurals = _nplurals(po, lang)
-    index: FuzzyMatcher | None = None
+    olds = list(po)
+    by_key: dict[Key, polib.POEntry] = {}
+    for old in olds:
+        by_key.setdefault((old.msgctxt, old.msgid), old)
+    nplurals = _plural_count(po, lang)
+    matcher: FuzzyMatcher | None = None
     used: set[int] = set()
 
     result = MergedCatalog(wrapwidth=po.wrapwidth, encoding=po.encoding)
     result.header = po.header
     result.header_lines = list(getattr(po, "header_lines", None) or [])
-    result.metadata = _merge_header(po, template, lang)
+    result.metadata = _header(po, template, lang)
     result.metadata_is_fuzzy = po.metadata_is_fuzzy
     result.carried_over = []
-    loose: dict[tuple[str | None, str], polib.POEntry] = {}
+    loose: dict[Key, polib.POEntry] = {}
     if carry_over:
         for entry in olds:
             if entry.msgid and raw_state(entry) == EntryState.TRANSLATED:
                 loose.setdefault((entry.msgctxt, carry_key(entry.msgid)), entry)
 
-    for ref in _live(template):
-        old = exact.get((ref.msgctxt, ref.msgid))
+    for ref in _messages(template):
+        old = by_key.get((ref.msgctxt, ref.msgid))
         if carry_over and ref.msgid and (old is None or not has_translation(old)):
             near = loose.get((ref.msgctxt, carry_key(ref.msgid)))
             if near is not None and _carry_candidate(near, ref):
@@ -315,27 +320,29 @@ def merge(
                 result.append(_carried(ref, near))
                 result.carried_over.append(result[-1])
                 continue
-        fuzzy_match = False
+        fuzzily = False
         if old is None and fuzzy_matching and ref.msgid:
-            if index is None:
-                index = FuzzyMatcher(e for e in olds if _first_form(e))
-            old = index.best(ref.msgctxt, ref.msgid)
-            fuzzy_match = old is not None
-        if old is not None:
+            if matcher is None:
+                matcher = FuzzyMatcher(entry for entry in olds if _first_form(entry))
+            old = matcher.best(ref.msgctxt, ref.msgid)
+            fuzzily = old is not None
+        if old is None:
+            result.append(_unmatched(ref, nplurals))
+        else:
             used.add(id(old))
-        result.append(_new_entry(ref, old, fuzzy_match, nplurals, keep_previous=carry_over))
+            result.append(_matched(ref, old, fuzzily, nplurals, keep_previous=carry_over))
 
     if not prune_obsolete:
-        for old in olds:
-            if (
-                id(old) not in used
-                and has_translation(old)
-                and (old.msgid or old.msgctxt is not None)
-            ):
-                result.append(_obsolete(old))
+        result.extend(
+            _retired(old)
+            for old in olds
+            if id(old) not in used
+            and has_translation(old)
+            and (old.msgid or old.msgctxt is not None)
+        )
     return result
 
 
-def _live(template: polib.POFile) -> Iterable[polib.POEntry]:
+def _messages(template: polib.POFile) -> Iterable[polib.POEntry]:
     """The template's messages: not obsolete, not a header."""
     return (e for e in template if not e.obsolete and (e.msgid or e.msgctxt is not None))

@@ -14,8 +14,10 @@ the installed `msgcat` (generated catalogs in, its output compared; `tests/test_
 each experiment as a test): each `\\n`-terminated portion of a string is escaped and wrapped
 on its own; a break never falls inside an escape sequence, before the escape of a final
 `\\n`, or inside a directive of the entry's format language (the caller finds those); a
-string that does not fit on the keyword line starts with an empty `""` line.  No gettext or
-libunistring source code was read for it, copied or translated.
+string that does not fit on the keyword line starts with an empty `""` line.  Nothing here
+comes from gettext's or libunistring's source code.  This module replaces one of unknown
+provenance (a copied pair table and break loop); its portion and first-line handling was kept
+because the experiments confirm it.
 """
 
 from __future__ import annotations

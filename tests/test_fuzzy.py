@@ -335,3 +335,24 @@ def test_a_plural_is_offered_by_its_first_form(tmp_path: Path) -> None:
     assert {key: value for key, value in outcomes(ours).items() if not key[2]} == live
     assert live[(None, "zzzzzzzX", False)][1] is True  # offered, fuzzy
     assert live[(None, "abcdefgX", False)] == ("untranslated",)
+
+
+def test_plural_changes_agree_with_msgmerge(tmp_path: Path) -> None:
+    """A changed msgid_plural makes the entry fuzzy with both previous strings; a singular
+    translation fills every plural form; the template's own msgstr, comments and flags stay
+    on a message nothing matches (though the manual says they are discarded)."""
+    old = [
+        'msgid "apple"\nmsgid_plural "apples"\nmsgstr[0] "A0"\nmsgstr[1] "A1"\n',
+        'msgid "pear"\nmsgstr "P"\n',
+        "# old note\n#. old\n#: old.c\n#, python-format\n" + entry("same", "S"),
+    ]
+    new = [
+        'msgid "apple"\nmsgid_plural "many apples"\nmsgstr[0] ""\nmsgstr[1] ""\n',
+        'msgid "pear"\nmsgid_plural "pears"\nmsgstr[0] ""\nmsgstr[1] ""\n',
+        "# template note\n#. new\n#: new.c\n#, c-format, fuzzy\n" + entry("same", "T"),
+        "# template comment\n#, fuzzy, no-wrap\n" + entry("fresh", "T2"),
+    ]
+    directory = tmp_path / "plurals"
+    gnu, ours = both(directory, (old, new))
+    assert outcomes(ours) == outcomes(gnu)
+    assert generate_po(ours) == (directory / "gnu.po").read_text("utf-8")

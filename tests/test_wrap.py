@@ -236,6 +236,28 @@ def test_brace_fields_that_fail_near_the_limit(tmp_path: Path) -> None:
     assert problems == [], problems[0]
 
 
+def test_directives_stay_whole_in_every_string_of_the_entry(tmp_path: Path) -> None:
+    """msgctxt, msgid_plural, the plural forms and the `#|` previous strings too (observed:
+    without the flag's rule on any one of them, msgcat differs)."""
+    texts = {
+        "python-format": "x-" * 14 + "%(a-b)s %(c-d-e)s " + "字" * 25,
+        "c-format": "x-" * 14 + "% -d %-5s " + "字" * 25,
+        "python-brace-format": "x-" * 20 + "{" + "n" * 30 + "} tail-" * 3,
+    }
+    entries = []
+    for flag, text in texts.items():
+        q = po_quote
+        entries.append(
+            f"#, {flag}\n#| msgctxt {q(text)}\n#| msgid {q(text + 'p')}\n"
+            f"#| msgid_plural {q(text + 'pp')}\nmsgctxt {q(text)}\nmsgid {q(text + flag)}\n"
+            f"msgid_plural {q(text + 's')}\nmsgstr[0] {q(text)}\nmsgstr[1] {q(text)}\n"
+        )
+        entries.append(
+            f"#, {flag}\n#~ msgctxt {q(text)}\n#~ msgid {q(text + 'gone')}\n#~ msgstr {q(text)}\n"
+        )
+    assert differences(write_catalog(tmp_path / "strings.po", entries)) == []
+
+
 def test_format_flags_rule_in_a_fixed_order(tmp_path: Path) -> None:
     """c-format before python-format before python-brace-format, in either order of the
     flags; `possible-` counts, `no-` does not."""
