@@ -287,10 +287,12 @@ def build(
 def _not_published(report: BuildReport) -> None:
     """One line per language that is not published, with each article's reason (the
     standard and large-print handouts of an article share it)."""
+    from pipeline.build import Status
+
     per_lang: dict[str, dict[str, str]] = {}
     counts: Counter[str] = Counter()
     for record in report.outputs:
-        if record.status == "not-published":
+        if record.status == Status.NOT_PUBLISHED:
             per_lang.setdefault(record.lang, {})[record.slug] = record.reason
             counts[record.lang] += 1
     for lang, reasons in per_lang.items():

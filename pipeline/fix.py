@@ -21,7 +21,7 @@ from pathlib import Path
 import polib
 
 from pipeline.config import Config
-from pipeline.model import TAG_RE, EntryState, live_entries, raw_state
+from pipeline.model import TAG_RE, EntryState, Layout, live_entries, raw_state
 from pipeline.po import parse_po
 
 NBSP, NNBSP = "\u00a0", "\u202f"
@@ -189,8 +189,7 @@ def fix_project(config: Config, langs: list[str] | None = None) -> list[CatalogF
 
     result = []
     for lang in chosen_languages(config, langs):
-        folder = config.locales_dir / lang / "LC_MESSAGES"
-        for path in sorted(folder.glob("*.po")):
+        for path in Layout.of(config).pos(lang):
             catalog = parse_po(path)
             fixes = fix_catalog(catalog, lang)
             if fixes:

@@ -95,19 +95,26 @@ def render_pdf(
 ) -> tuple[bytes, int, list[str]]:
     """Render an HTML file to tagged PDF/UA-1 bytes; return them, the page count, warnings.
 
-    `online` is (output folder, its public URL): local links are rewritten to it.
+    The page is set with the break helpers of `pipeline.scripts.prepare_html` (U+200B,
+    U+2060), which only the printed edition needs: the web page keeps the translator's
+    text, and browsers break it themselves. `online` is (output folder, its public URL):
+    local links are rewritten to it.
     """
     from weasyprint import CSS, HTML
     from weasyprint.urls import FatalURLFetchingError, path2url
 
     from pipeline import textlayer
+    from pipeline.scripts import prepare_html
 
     textlayer.install()
     fetcher = _fetcher_class()(allowed)
     with _captured() as log:
         try:
             extra = [CSS(filename=str(p), url_fetcher=fetcher) for p in stylesheets]
-            document = HTML(filename=str(html_path), url_fetcher=fetcher).render(stylesheets=extra)
+            page = prepare_html(html_path.read_text("utf-8"))
+            document = HTML(string=page, base_url=str(html_path), url_fetcher=fetcher).render(
+                stylesheets=extra
+            )
             local, public = (path2url(str(online[0].resolve())), online[1]) if online else ("", "")
             if local and not local.endswith("/"):
                 local += "/"

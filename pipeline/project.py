@@ -116,7 +116,7 @@ def validate_lang(config: Config, lang: str) -> str:
 
 def has_catalogs(config: Config, lang: str) -> bool:
     """Whether `locales/LANG/LC_MESSAGES/` exists (made by `init`, or `pseudo`)."""
-    return (config.locales_dir / lang / "LC_MESSAGES").is_dir()
+    return Layout.of(config).folder(lang).is_dir()
 
 
 def _languages_line(config: Config) -> int:

@@ -25,7 +25,7 @@ from pipeline.config import Config
 from pipeline.fsutil import write_text
 from pipeline.locales import LocaleInfo, locale_info, long_date
 from pipeline.model import UI_DOMAIN, EntryState, Layout
-from pipeline.scripts import counter_style, native_digits, prepare_html
+from pipeline.scripts import counter_style, native_digits
 from pipeline.workers import Pool, values
 
 if TYPE_CHECKING:  # imported where pages are made: a build that keeps them needs none
@@ -218,7 +218,6 @@ def _page(
         # templates, so a page is rendered once.
         draft = True
         html = render_template(env, "handout.html", {**context, "draft": True})
-    html = prepare_html(html)  # line breaking by script (pipeline/scripts.py)
     html_digest = ""
     if job.published:
         write_text(html_path, html, durable=False)

@@ -17,7 +17,13 @@ from pathlib import Path
 
 from pipeline.build.inputs import Source
 from pipeline.build.records import Edition, OutputRecord, PageSummary, Status
-from pipeline.build.state import PdfState, digest, file_digest, renderer_fingerprint
+from pipeline.build.state import (
+    PdfState,
+    code_fingerprint,
+    digest,
+    file_digest,
+    renderer_fingerprint,
+)
 from pipeline.config import Config
 from pipeline.errors import display_path
 from pipeline.model import UI_DOMAIN, Layout
@@ -178,8 +184,8 @@ class PdfStage:
     def _hash(self, task: RenderTask, page: PageSummary) -> str:
         """Everything a PDF is made from: its HTML (the page's, whose file the plan
         checked), extra CSS, the files it refers to, the fonts installed and the versions
-        of the tools."""
-        parts: list[str | bytes] = [renderer_fingerprint(), page.html_digest]
+        of the tools and of our own code (line breaking by script, the text layer)."""
+        parts: list[str | bytes] = [renderer_fingerprint(), code_fingerprint(), page.html_digest]
         for path in task.stylesheets:
             parts += [path.name, self._file(path)]
         for ref in page.refs:
