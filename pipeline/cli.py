@@ -255,16 +255,29 @@ def _shard(value: str | None) -> tuple[int, int]:
 )
 @click.option("--force", is_flag=True, help="Rebuild every output, even up-to-date ones.")
 @click.option("--shard", metavar="I/N", help="Build only the I-th of N balanced shares (CI).")
+@click.option(
+    "--draft",
+    is_flag=True,
+    help="Also build the languages below their publishing threshold, marked DRAFT and not"
+    " published (not in output/index.html); a build without it removes them.",
+)
 @click.pass_context
 def build(
-    ctx: click.Context, langs: tuple[str, ...], jobs: int | None, force: bool, shard: str | None
+    ctx: click.Context,
+    langs: tuple[str, ...],
+    jobs: int | None,
+    force: bool,
+    shard: str | None,
+    draft: bool,
 ) -> None:
     """Build HTML pages and PDF handouts for every language into output/."""
     from pipeline import build as stage
     from pipeline.project import known_language, unconfigured_note
 
     config = _config(ctx)
-    options = stage.BuildOptions(langs=langs, jobs=jobs, force=force, shard=_shard(shard))
+    options = stage.BuildOptions(
+        langs=langs, jobs=jobs, force=force, shard=_shard(shard), draft=draft
+    )
     for lang in dict.fromkeys(langs):
         known_language(config, lang, to_build=True)
         note = unconfigured_note(config, lang)
@@ -286,15 +299,24 @@ def build(
 
 def _not_published(report: BuildReport) -> None:
     """One line per language that is not published, with each article's reason (the
-    standard and large-print handouts of an article share it)."""
+    standard and large-print handouts of an article share it): not built, or built as a
+    draft (`build --draft`)."""
     from pipeline.build import Status
 
-    per_lang: dict[str, dict[str, str]] = {}
-    counts: Counter[str] = Counter()
-    for record in report.outputs:
-        if record.status == Status.NOT_PUBLISHED:
-            per_lang.setdefault(record.lang, {})[record.slug] = record.reason
-            counts[record.lang] += 1
+    for drafts in (False, True):
+        per_lang: dict[str, dict[str, str]] = {}
+        counts: Counter[str] = Counter()
+        for record in report.outputs:
+            if record.published:
+                continue
+            if (record.status != Status.NOT_PUBLISHED) == drafts:
+                per_lang.setdefault(record.lang, {})[record.slug] = record.reason
+                counts[record.lang] += 1
+        what = "draft, not published" if drafts else "not published"
+        _reasons(what, per_lang, counts)
+
+
+def _reasons(what: str, per_lang: dict[str, dict[str, str]], counts: Counter[str]) -> None:
     for lang, reasons in per_lang.items():
         if len(set(reasons.values())) == 1:
             why = next(iter(reasons.values()))
@@ -303,7 +325,7 @@ def _not_published(report: BuildReport) -> None:
         else:
             why = "; ".join(f"{slug}: {reason}" for slug, reason in reasons.items())
         handouts = f"{counts[lang]} handout{'s' * (counts[lang] != 1)}"
-        click.echo(f"not published: {lang} ({handouts} in output/{lang}/): {why}")
+        click.echo(f"{what}: {lang} ({handouts} in output/{lang}/): {why}")
 
 
 def _describe(record: OutputRecord) -> str:
@@ -313,6 +335,8 @@ def _describe(record: OutputRecord) -> str:
             f" draft: {record.fallback} untranslated, {record.fuzzy} fuzzy,"
             f" {record.invalid} invalid, {record.ui_untranslated} interface strings untranslated"
         )
+    if not record.published:
+        line += f" (not published: {record.reason})"
     return line
 
 
@@ -354,7 +378,11 @@ def _summary(report: BuildReport) -> None:
         made, kept = len(report.pages_made), len(report.pages_kept)
         click.echo(f"pages: {made} made, {kept} up-to-date")
     counts = Counter(r.status for r in report.outputs)
-    click.echo("summary: " + ", ".join(f"{counts[s]} {s}" for s in statuses))
+    line = "summary: " + ", ".join(f"{counts[s]} {s}" for s in statuses)
+    drafts = sum(1 for r in report.outputs if not r.published and r.status != Status.NOT_PUBLISHED)
+    if drafts:
+        line += f"; {drafts} draft{'s' * (drafts != 1)}, not published"
+    click.echo(line)
 
 
 @cli.group()

@@ -1,5 +1,5 @@
-"""Stage 5 of the build: the index page, the removal of outputs nobody makes any more,
-and the report."""
+"""Stage 5 of the build: the index page, the removal of outputs nobody makes any more
+(and of drafts a build without `--draft` does not make), and the report."""
 
 from __future__ import annotations
 
@@ -11,7 +11,14 @@ from dataclasses import asdict, dataclass
 from pipeline.build.inputs import ASSETS, MEDIA, Source, logo_url, reference_key, stylesheet
 from pipeline.build.pdfs import PdfStage
 from pipeline.build.plan import Plan
-from pipeline.build.records import BuildOptions, BuildReport, OutputRecord, PageSummary, Status
+from pipeline.build.records import (
+    BuildOptions,
+    BuildReport,
+    Edition,
+    OutputRecord,
+    PageSummary,
+    Status,
+)
 from pipeline.build.state import PageState, digest, file_digest
 from pipeline.config import Config
 from pipeline.errors import SourceError
@@ -40,11 +47,12 @@ def finish(
             references={reference_key(s.path, s.digest) for s in sources},
         )
         pdfs.state.keep({r.pdf for r in pdfs.records})
+    remove_unwritten(config, pages, pdfs)
     write_index(config, sources, plan, pages, state)
     errors = [str(exc) for exc in broken] + pdfs.errors
     result = report(plan, pages, pdfs.records, errors)
     fingerprint = digest(plan.shared, *sorted(f"{p.lang}/{p.slug} {p.key}" for p in pages))
-    return dataclasses.replace(result, shard=options.shard, plan=fingerprint)
+    return dataclasses.replace(result, shard=options.shard, plan=fingerprint, pages=tuple(pages))
 
 
 @dataclass(frozen=True)
@@ -165,6 +173,29 @@ def remove_stale(
                 shutil.rmtree(item)
             else:
                 item.unlink()
+
+
+def remove_unwritten(config: Config, pages: list[PageSummary], pdfs: PdfStage) -> None:
+    """Delete what the pages of this build's languages do not have: every output of a
+    page not written (below its threshold without `--draft`, as an earlier `build --draft`
+    may have left it), and the QR code of a draft (it points to no published page). So
+    nothing in output/ claims to be current and published when it is not, `--lang` or not."""
+    gone: list[str] = []
+    for page in pages:
+        if page.published:
+            continue
+        folder = config.output_dir / page.lang
+        names = [f"{page.slug}.qr.svg"]
+        if not page.written:
+            names += [f"{page.slug}.html", *(page.slug + e.suffix for e in Edition)]
+            gone += [f"{page.lang}/{page.slug}{e.suffix}" for e in Edition]
+        for name in names:
+            path = folder / name
+            if path.is_symlink() or path.is_file():
+                path.unlink()
+        if folder.is_dir() and not folder.is_symlink() and not any(folder.iterdir()):
+            folder.rmdir()
+    pdfs.state.forget(gone)
 
 
 def report(

@@ -52,7 +52,10 @@ class PageJob:
     published: bool
     reason: str
     languages: tuple[str, ...]
-    """The languages the article is published in: the language switcher's links."""
+    """The language switcher's links: the languages the article is published in (and a
+    draft's own language; in `serve`, every language previewed)."""
+    preview: bool = False
+    """Not published but written as a draft (`build --draft`, `serve`)."""
 
 
 @dataclass(frozen=True)
@@ -160,7 +163,8 @@ def load_ui(config: Config, lang: str) -> UICatalog:
 def _page(
     config: Config, lang: str, job: PageJob, ui: UICatalog, ui_missing: int, annotate: bool
 ) -> PageSummary:
-    """Render one page, write it (when published) and its QR code; summarise it."""
+    """Render one page, write it (when published or a draft) and its QR code (when
+    published); summarise it."""
     from markupsafe import Markup
 
     from pipeline.render import make_environment, render_template
@@ -173,7 +177,8 @@ def _page(
     translated = translate_article(
         parsed, gated, info, source, image_prefix=f"../{MEDIA}/", annotate=annotate
     )
-    draft = not gated.summary.complete or ui_missing > 0
+    # A page below its threshold is incomplete, hence a draft; said outright all the same.
+    draft = not gated.summary.complete or ui_missing > 0 or not job.published
     html_path = config.output_dir / lang / f"{slug}.html"
     online = f"{config.base_url}/{lang}/{slug}.html" if config.base_url else ""
     qr = ""
@@ -219,7 +224,7 @@ def _page(
         draft = True
         html = render_template(env, "handout.html", {**context, "draft": True})
     html_digest = ""
-    if job.published:
+    if job.published or job.preview:
         write_text(html_path, html, durable=False)
         html_digest = hashlib.sha256(html.encode("utf-8")).hexdigest()
     refs = tuple(sorted(set(_SRC.findall(html))))
@@ -235,6 +240,7 @@ def _page(
         ui_problems=tuple(ui.invalid),
         html_digest=html_digest,
         refs=refs,
+        preview=job.preview,
     )
 
 

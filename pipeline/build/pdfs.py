@@ -1,4 +1,5 @@
-"""Stage 4 of the build: the PDF editions of every published page that is out of date.
+"""Stage 4 of the build: the PDF editions of every page written (published, or a draft)
+that is out of date.
 
 A PDF is up to date when the hash of its inputs (its HTML, which holds the article,
 the catalog entries used, templates and configuration; the extra stylesheet; every file
@@ -107,7 +108,7 @@ class PdfStage:
                 pdf = html.with_name(page.slug + edition.suffix)
                 key = pdf.relative_to(config.output_dir).as_posix()
                 self._pages[key] = page
-                if not page.published:
+                if not page.written:
                     self.records.append(_record(page, edition, key, Status.NOT_PUBLISHED))
                     continue
                 task = RenderTask(
@@ -186,6 +187,8 @@ class PdfStage:
         checked), extra CSS, the files it refers to, the fonts installed and the versions
         of the tools and of our own code (line breaking by script, the text layer)."""
         parts: list[str | bytes] = [renderer_fingerprint(), code_fingerprint(), page.html_digest]
+        # A draft's PDF is never taken for the published one (nor the other way round).
+        parts.append("published" if page.published else "draft")
         for path in task.stylesheets:
             parts += [path.name, self._file(path)]
         for ref in page.refs:
@@ -232,6 +235,8 @@ def _record(
         invalid=catalog.invalid,
         ui_untranslated=page.ui_untranslated,
         warnings=warnings,
+        published=page.published,
+        draft=page.draft,
     )
 
 

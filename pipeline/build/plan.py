@@ -186,16 +186,37 @@ def _pages(
             reason = ""
             if not is_published:
                 reason = f"{catalog.percent}% translated, below the threshold of {needed}%"
-            key = digest(shared, catalog.key, ui, lang, str(is_published), *published[slug])
+            preview = options.draft and not is_published
+            menu = _menu(options, chosen, lang, published[slug], preview)
+            # Whether the page is published or a draft is part of its key: a draft is never
+            # kept as the published page, nor a published page as a draft.
+            key = digest(shared, catalog.key, ui, lang, str(is_published), str(preview), *menu)
             page = state.pages.get(f"{lang}/{slug}")
             if page and page.key == key and not options.force and _on_disk(config, page):
                 kept.append(page)
                 continue
-            job = PageJob(ref, key, gated.get((lang, slug)), is_published, reason, published[slug])
+            job = PageJob(ref, key, gated.get((lang, slug)), is_published, reason, menu, preview)
             todo.append(job)
         if todo:
             jobs[lang] = tuple(todo)
     return kept, jobs
+
+
+def _menu(
+    options: BuildOptions,
+    chosen: tuple[str, ...],
+    lang: str,
+    published: tuple[str, ...],
+    preview: bool,
+) -> tuple[str, ...]:
+    """The languages a page's menu links: those the article is published in (a draft adds
+    itself, so that it names its own language); in `serve`'s preview, every language it
+    shows."""
+    if options.link_drafts:
+        return chosen
+    if preview and lang not in published:
+        return (*published, lang)
+    return published
 
 
 def _settings(config: Config) -> str:
@@ -219,8 +240,8 @@ def _start(pool: Pool, articles: list[ArticleRef], tasks: int) -> None:
 
 
 def _on_disk(config: Config, page: PageSummary) -> bool:
-    """Whether a page's file still holds what the build wrote (nothing, if unpublished)."""
-    if not page.published:
+    """Whether a page's file still holds what the build wrote (nothing, if not written)."""
+    if not page.written:
         return True
     try:
         data = (config.output_dir / page.lang / f"{page.slug}.html").read_bytes()

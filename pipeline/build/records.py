@@ -55,6 +55,11 @@ class BuildOptions:
     """Mark each block with its catalog entry and state (the translators' preview)."""
     pdf: bool = True
     """False: stop after the HTML pages (the preview)."""
+    draft: bool = False
+    """Also write the languages below their publishing threshold, marked DRAFT and not
+    published: not in the index, nor in the published pages' language menus."""
+    link_drafts: bool = False
+    """The language menus link every chosen language, drafts too (`serve`'s preview)."""
 
     @property
     def report_name(self) -> str:
@@ -108,10 +113,18 @@ class PageSummary:
     ui_problems: tuple[str, ...]
     """`path:line: invalid translation: ...` for the interface catalog's refused entries."""
     html_digest: str
-    """SHA-256 of the HTML file written (empty when not published): a page whose file
+    """SHA-256 of the HTML file written (empty when not written): a page whose file
     no longer holds it is made again."""
     refs: tuple[str, ...] = ()
     """The files the page refers to (its `src` attributes), which its PDFs are made from."""
+    preview: bool = False
+    """Written below its threshold (`build --draft`, `serve`): on disk and marked DRAFT,
+    but not published."""
+
+    @property
+    def written(self) -> bool:
+        """Whether the page (and its PDFs) is in the output: published, or a draft."""
+        return self.published or self.preview
 
     @property
     def problems(self) -> tuple[str, ...]:
@@ -162,6 +175,11 @@ class OutputRecord:
     ui_untranslated: int = 0
     """Interface strings shown in the source language."""
     warnings: tuple[str, ...] = field(default=())
+    published: bool = True
+    """False below the threshold: not made (`not-published`), or made as a draft by
+    `build --draft` (its status says what the build did)."""
+    draft: bool = False
+    """The handout carries the DRAFT mark (incomplete or unreviewed, or not published)."""
     rebuilt: bool = True
     """False for a row of another language kept from the previous complete report by a
     `build --lang` that did not build that language."""
@@ -187,6 +205,9 @@ class BuildReport:
     plan: str = ""
     """Fingerprint of the plan the build made (every page's key): the shards of one
     build share it, so that `report merge` can refuse a mixed set."""
+    pages: tuple[PageSummary, ...] = ()
+    """The chosen languages' pages as this build made or kept them (for `serve`'s front
+    page; not in `report.json`, whose rows are the PDFs)."""
 
     @property
     def ok(self) -> bool:
@@ -276,11 +297,14 @@ def previous_rows(path: Path, langs: tuple[str, ...]) -> tuple[OutputRecord, ...
 
 def _record(row: dict[str, Any]) -> OutputRecord:
     """An output as `report.json` holds it."""
+    status = Status(row["status"])
     return OutputRecord(
         **{
+            # A report written before drafts were built: only `not-published` rows were not.
+            "published": status is not Status.NOT_PUBLISHED,
             **row,
             "edition": Edition(row["edition"]),
-            "status": Status(row["status"]),
+            "status": status,
             "warnings": tuple(map(str, row.get("warnings", ()))),
         }
     )
