@@ -1,10 +1,13 @@
 """`pipeline serve`: a live HTML preview for translators.
 
 The preview is built into `.preview/` (HTML only, no PDFs), so published output is never
-touched. A watcher rebuilds it when `source/`, `locales/` or `templates/` change, and a
-small script added to every served page (never to the files) reloads the page when the
-preview changes. A broken catalog shows its one-line error on the page; the server keeps
-running with the last good pages.
+touched. Every previewed language is written whatever its publishing threshold (below it
+as a draft, marked DRAFT), linked from every page's language menu and from the front page
+(`preview_index`), which says which languages are drafts and why. A watcher rebuilds the
+preview when `source/`, `locales/` or `templates/` change, and a small script added to
+every served page (never to the files) reloads the page when the preview changes. A broken
+catalog shows its one-line error on the page; the server keeps running with the last good
+pages.
 """
 
 from __future__ import annotations
@@ -30,7 +33,9 @@ from typing import Any, BinaryIO
 import click
 
 from pipeline.config import Config, find_project, load_config
-from pipeline.errors import ConfigError, PipelineError
+from pipeline.errors import ConfigError, PipelineError, display_path
+from pipeline.model import Layout
+from pipeline.preview_index import Skipped, front_page
 
 PREVIEW_DIR = ".preview"
 WATCHED = ("source", "locales", "templates")
@@ -78,26 +83,42 @@ class PreviewState:
 
     version: int = 0
     error: str | None = None
+    front: str = ""
+    """The front page (`preview_index`) of the last good rebuild."""
     lock: threading.Lock = dataclasses.field(default_factory=threading.Lock)
 
     def snapshot(self) -> tuple[int, str | None]:
         with self.lock:
             return self.version, self.error
 
-    def update(self, changed: bool, error: str | None) -> None:
+    def front_page(self) -> str:
         with self.lock:
-            if changed or error != self.error:
+            return self.front
+
+    def update(self, changed: bool, error: str | None, front: str | None = None) -> None:
+        with self.lock:
+            if changed or error != self.error or (front is not None and front != self.front):
                 self.version += 1
             self.error = error
+            if front is not None:
+                self.front = front
 
 
 class Previewer:
     """Builds the preview into `.preview/` and reports what each rebuild changed."""
 
-    def __init__(self, config: Config, langs: list[str], annotate: bool) -> None:
+    def __init__(
+        self,
+        config: Config,
+        langs: list[str],
+        annotate: bool,
+        skipped: list[Skipped] | None = None,
+    ) -> None:
         self.config = dataclasses.replace(config, output=PREVIEW_DIR)
         self.langs = langs
         self.annotate = annotate
+        self.skipped = skipped or []
+        """Configured languages left out (no catalogs), named on the front page."""
         self.state = PreviewState()
 
     @property
@@ -111,10 +132,20 @@ class Previewer:
         before = _stamps(self.folder)
         started = time.monotonic()
         error: str | None = None
+        front: str | None = None
         try:
             # One process (jobs=1): the server's threads make forking workers unsafe.
-            options = BuildOptions(tuple(self.langs), jobs=1, annotate=self.annotate, pdf=False)
-            build(self.config, options)
+            # Every language is shown, drafts too, and every menu links them all.
+            options = BuildOptions(
+                tuple(self.langs),
+                jobs=1,
+                annotate=self.annotate,
+                pdf=False,
+                draft=True,
+                link_drafts=True,
+            )
+            report = build(self.config, options)
+            front = front_page(self.config, report.pages, self.skipped)
         except PipelineError as exc:
             error = str(exc)
         except Exception as exc:  # a bug: show it and keep serving the last good pages
@@ -125,7 +156,7 @@ class Previewer:
         pages = sorted(
             p for p, stamp in after.items() if p.endswith(".html") and before.get(p) != stamp
         )
-        self.state.update(bool(pages) or before != after, error)
+        self.state.update(bool(pages) or before != after, error, front)
         if error:
             return f"rebuild failed: {error}"
         if not pages:
@@ -179,6 +210,9 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         # reload instead of leaving a stale page that never reloads.
         version, error = self.state.snapshot()
         url_path = self.path.split("?", 1)[0].split("#", 1)[0]
+        if url_path in ("/", "/index.html"):  # the preview's own front page
+            page = _decorate(self.state.front_page(), version, error)
+            return self._head(page, "text/html; charset=utf-8")
         path = Path(self.translate_path(self.path))
         if path.is_dir() and url_path.endswith("/"):
             path = path / "index.html"
@@ -246,22 +280,39 @@ def _project_config(ctx: click.Context) -> Config:
     return load_config(Path(project) if project else find_project(Path.cwd()))
 
 
-def _preview_langs(config: Config, langs: tuple[str, ...]) -> list[str]:
-    """The languages to preview: the source language first (the pages link to it), then
-    the chosen ones, or every configured one."""
-    from pipeline.project import validate_lang
+def _preview_langs(config: Config, langs: tuple[str, ...]) -> tuple[list[str], list[Skipped]]:
+    """The languages to preview, whatever their threshold: the source language first (the
+    pages link to it), then the chosen ones — configured or not, as long as their catalogs
+    are on disk — or every configured one that has catalogs; and the configured ones left
+    out for having none."""
+    from pipeline.project import has_catalogs, known_language
 
-    targets = [config.source_language, *config.languages]
     for lang in langs:
-        validate_lang(config, lang)
-        if lang not in targets:
-            lines = config.pyproject.read_text("utf-8").splitlines()
-            line = next((n for n, t in enumerate(lines, 1) if t.startswith("languages")), 1)
+        known_language(config, lang, to_build=True)
+        if lang != config.source_language and not has_catalogs(config, lang):
+            folder = display_path(Layout.of(config).folder(lang))
             raise ConfigError(
-                config.pyproject, line, f"{lang!r} is not in [tool.pipeline] languages"
+                config.pyproject,
+                _line_of(config, "languages"),
+                f"{lang!r} has no catalogs ({folder}/ is missing): run 'pipeline init {lang}'",
             )
-    chosen = [config.source_language, *langs] if langs else targets
-    return list(dict.fromkeys(chosen))
+    if langs:
+        return list(dict.fromkeys([config.source_language, *langs])), []
+    chosen, skipped = [config.source_language], []
+    for lang in config.languages:
+        if has_catalogs(config, lang):
+            chosen.append(lang)
+        else:
+            folder = display_path(Layout.of(config).folder(lang))
+            reason = f"no catalogs ({folder}/ is missing): run 'pipeline init {lang}'"
+            skipped.append(Skipped(lang, reason))
+    return list(dict.fromkeys(chosen)), skipped
+
+
+def _line_of(config: Config, key: str) -> int:
+    """The line of pyproject.toml that sets `key` (1 when none does)."""
+    lines = config.pyproject.read_text("utf-8").splitlines()
+    return next((n for n, t in enumerate(lines, 1) if t.strip().startswith(key)), 1)
 
 
 @click.command("serve")
@@ -269,7 +320,9 @@ def _preview_langs(config: Config, langs: tuple[str, ...]) -> list[str]:
     "--lang",
     "langs",
     multiple=True,
-    help="Only this language (repeatable); the source language is always built too.",
+    help="Only this language (repeatable), configured or with catalogs on disk, whatever its"
+    " threshold; the source language is always built too. Default: every configured"
+    " language with catalogs.",
 )
 @click.option(
     "--port",
@@ -283,7 +336,8 @@ def _preview_langs(config: Config, langs: tuple[str, ...]) -> list[str]:
 def serve_command(ctx: click.Context, langs: tuple[str, ...], port: int, show_ids: bool) -> None:
     """Preview the HTML pages while you translate: rebuilt and reloaded on every save."""
     config = _project_config(ctx)
-    previewer = Previewer(config, _preview_langs(config, langs), annotate=show_ids)
+    chosen, skipped = _preview_langs(config, langs)
+    previewer = Previewer(config, chosen, annotate=show_ids, skipped=skipped)
     handler = functools.partial(
         PreviewHandler, directory=str(previewer.folder), state=previewer.state
     )
