@@ -32,7 +32,7 @@ from typing import Any, BinaryIO
 
 import click
 
-from pipeline.config import Config, find_project, load_config
+from pipeline.config import Config, find_project, key_line, load_config
 from pipeline.errors import ConfigError, PipelineError, display_path
 from pipeline.model import Layout
 from pipeline.preview_index import Skipped, front_page
@@ -310,9 +310,8 @@ def _preview_langs(config: Config, langs: tuple[str, ...]) -> tuple[list[str], l
 
 
 def _line_of(config: Config, key: str) -> int:
-    """The line of pyproject.toml that sets `key` (1 when none does)."""
-    lines = config.pyproject.read_text("utf-8").splitlines()
-    return next((n for n, t in enumerate(lines, 1) if t.strip().startswith(key)), 1)
+    """The line of pyproject.toml that sets `key` in [tool.pipeline] (1 when none does)."""
+    return key_line(config.pyproject.read_text("utf-8"), "tool.pipeline", key) or 1
 
 
 @click.command("serve")

@@ -230,7 +230,7 @@ def test_show_ids_marks_every_block_with_its_entry(project: Path) -> None:
     ("args", "message"),
     [
         (["--lang", "es-ES"], "invalid locale code 'es-ES'"),
-        (["--lang", "{new}"], "'{new}' is not in [tool.pipeline] languages"),
+        (["--lang", "{new}"], "'{new}' is not configured and has no catalogs: run 'pipeline init"),
     ],
 )
 def test_user_errors_are_one_line(project: Path, args: list[str], message: str) -> None:
@@ -264,3 +264,91 @@ def test_a_busy_port_is_a_one_line_error(project: Path) -> None:
     assert result.returncode == 1
     assert result.stderr.startswith(f"cannot listen on port {port}: ")
     assert len(result.stderr.splitlines()) == 1 and result.stdout == ""
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return str(response.read().decode("utf-8"))
+
+
+def _languages(project: Path, langs: str) -> None:
+    config = project / "pyproject.toml"
+    text = config.read_text("utf-8")
+    start = text.index("languages = [")
+    config.write_text(text[:start] + langs + text[text.index("\n", start) :], "utf-8")
+
+
+@needs_watchfiles
+def test_every_language_is_previewed_whatever_its_threshold(project: Path) -> None:
+    """A new translator sees their language: below the threshold it is a draft, linked
+    from every menu and the front page, which says why; a configured language without
+    catalogs is named there with the command that makes them."""
+    missing = new_language(project)
+    _languages(project, f'languages = ["es", "fr", "{missing}"]')
+    po = project / "locales" / "fr" / "LC_MESSAGES" / f"{SLUG}.po"
+    catalog = parse_po(po)
+    entries = [e for e in catalog if e.msgid and e.msgstr and not e.obsolete]
+    for entry in entries[: len(entries) // 2]:
+        entry.msgstr = ""
+    write_po(po, catalog)
+    running = Server(project, "--port", "0")
+    try:
+        url = _url(running)
+        french = _get(f"{url}fr/{SLUG}.html")
+        assert 'class="watermark"' in french and 'class="draft-note"' in french
+        spanish = _get(f"{url}es/{SLUG}.html")
+        assert f'href="../fr/{SLUG}.html"' in spanish, "the menus link the draft"
+        assert 'class="watermark"' not in spanish
+        front = _get(url)
+        assert _get(f"{url}index.html") == front
+        assert f'href="fr/{SLUG}.html"' in front and f'href="es/{SLUG}.html"' in front
+        why = re.search(
+            r"draft, not published</span>: (\d+)% translated, below the threshold of 80%", front
+        )
+        assert why and int(why[1]) < 80, front
+        assert "published: 100% translated, threshold 80%" in front
+        assert f"{missing}: no catalogs (locales/{missing}/LC_MESSAGES/ is missing): run" in front
+        assert f"&#x27;pipeline init {missing}&#x27;" in front
+        assert not (project / ".preview" / missing).exists()
+    finally:
+        assert running.stop() == 0
+    assert not (project / "output").exists()
+
+
+@needs_watchfiles
+def test_serve_lang_previews_a_new_language_with_catalogs(project: Path) -> None:
+    lang = new_language(project)
+    subprocess.run([sys.executable, "-m", "pipeline", "init", lang], cwd=project, check=True)
+    running = Server(project, "--port", "0", "--lang", lang)
+    try:
+        url = _url(running)
+        page = _get(f"{url}{lang}/{SLUG}.html")
+        assert 'class="watermark"' in page
+        assert f'href="../en/{SLUG}.html"' in page
+        front = _get(url)
+        assert f'href="{lang}/{SLUG}.html"' in front
+        assert "0% translated, below the threshold of 80%" in front
+        assert not (project / ".preview" / "es").exists(), "only the chosen language"
+    finally:
+        assert running.stop() == 0
+
+
+def test_serve_lang_of_a_configured_language_without_catalogs_is_one_line(
+    project: Path,
+) -> None:
+    missing = new_language(project)
+    _languages(project, f'languages = ["es", "{missing}"]')
+    result = subprocess.run(
+        [*_serve_argv(), "--port", "0", "--lang", missing],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1 and result.stdout == ""
+    lines = (project / "pyproject.toml").read_text("utf-8").splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if text.startswith("languages = "))
+    assert result.stderr.splitlines() == [
+        f"pyproject.toml:{line}: {missing!r} has no catalogs (locales/{missing}/LC_MESSAGES/"
+        f" is missing): run 'pipeline init {missing}'"
+    ]
