@@ -119,7 +119,8 @@ class Previewer:
         self.annotate = annotate
         self.skipped = skipped or []
         """Configured languages left out (no catalogs), named on the front page."""
-        self.state = PreviewState()
+        # Until a rebuild succeeds, the front page has no pages (and shows the error).
+        self.state = PreviewState(front=front_page(self.config, (), self.skipped))
 
     @property
     def folder(self) -> Path:
@@ -333,7 +334,11 @@ def _line_of(config: Config, key: str) -> int:
 @click.option("--show-ids", is_flag=True, help="Mark each block with its .po entry and state.")
 @click.pass_context
 def serve_command(ctx: click.Context, langs: tuple[str, ...], port: int, show_ids: bool) -> None:
-    """Preview the HTML pages while you translate: rebuilt and reloaded on every save."""
+    """Preview the HTML pages while you translate: rebuilt and reloaded on every save.
+
+    Every language is shown whatever its publishing threshold: below it as a draft,
+    marked DRAFT; the front page says which languages are drafts and why.
+    """
     config = _project_config(ctx)
     chosen, skipped = _preview_langs(config, langs)
     previewer = Previewer(config, chosen, annotate=show_ids, skipped=skipped)

@@ -352,3 +352,16 @@ def test_serve_lang_of_a_configured_language_without_catalogs_is_one_line(
         f"pyproject.toml:{line}: {missing!r} has no catalogs (locales/{missing}/LC_MESSAGES/"
         f" is missing): run 'pipeline init {missing}'"
     ]
+
+
+@needs_watchfiles
+def test_the_front_page_shows_why_nothing_was_built(project: Path) -> None:
+    po = project / "locales" / "es" / "LC_MESSAGES" / f"{SLUG}.po"
+    po.write_text(po.read_text("utf-8").replace('msgstr "', 'msgstr "<unterminated', 1) + '"\n')
+    running = Server(project, "--port", "0", "--lang", "es")
+    try:
+        front = _get(_url(running))
+        assert "The preview could not be rebuilt: locales/es/LC_MESSAGES/" in front
+        assert "No page yet" in front and front.rstrip().endswith("</html>")
+    finally:
+        assert running.stop() == 0
