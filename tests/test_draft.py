@@ -199,3 +199,24 @@ def test_reports_written_before_drafts_read_back(tmp_path: Path) -> None:
     path.write_text(json.dumps(data))
     merged = merge_reports([path])
     assert [(r.lang, r.published) for r in merged.outputs] == [("es", True), ("fr", False)]
+
+
+def test_a_published_language_that_becomes_a_draft_loses_its_qr_code(project: Path) -> None:
+    """A draft's QR code would point to a page that is not online: it goes."""
+    config = project / "pyproject.toml"
+    text = config.read_text("utf-8")
+    clinic = "[tool.pipeline.clinic]"
+    published = f'base_url = "https://clinic.example.org/h"\nthresholds = {{ fr = 10 }}\n{clinic}'
+    config.write_text(text.replace(clinic, published), "utf-8")
+    build(project)
+    qr = project / "output" / "fr" / f"{SLUG}.qr.svg"
+    assert qr.is_file() and row(project, "fr")["published"]
+    config.write_text(
+        text.replace(clinic, f'base_url = "https://clinic.example.org/h"\n{clinic}'), "utf-8"
+    )
+    build(project, "--draft")
+    html = (project / "output" / "fr" / f"{SLUG}.html").read_text("utf-8")
+    assert not qr.exists() and ".qr.svg" not in html
+    assert (project / "output" / "es" / f"{SLUG}.qr.svg").is_file()
+    french = row(project, "fr")
+    assert (french["status"], french["published"], french["draft"]) == ("built", False, True)
