@@ -313,10 +313,12 @@ def _not_published(report: BuildReport) -> None:
                 per_lang.setdefault(record.lang, {})[record.slug] = record.reason
                 counts[record.lang] += 1
         what = "draft, not published" if drafts else "not published"
-        _reasons(what, per_lang, counts)
+        _reasons(what, per_lang, counts, drafts)
 
 
-def _reasons(what: str, per_lang: dict[str, dict[str, str]], counts: Counter[str]) -> None:
+def _reasons(
+    what: str, per_lang: dict[str, dict[str, str]], counts: Counter[str], drafts: bool
+) -> None:
     for lang, reasons in per_lang.items():
         if len(set(reasons.values())) == 1:
             why = next(iter(reasons.values()))
@@ -325,7 +327,8 @@ def _reasons(what: str, per_lang: dict[str, dict[str, str]], counts: Counter[str
         else:
             why = "; ".join(f"{slug}: {reason}" for slug, reason in reasons.items())
         handouts = f"{counts[lang]} handout{'s' * (counts[lang] != 1)}"
-        click.echo(f"{what}: {lang} ({handouts} in output/{lang}/): {why}")
+        where = f"in output/{lang}/" if drafts else "not written"
+        click.echo(f"{what}: {lang} ({handouts} {where}): {why}")
 
 
 def _describe(record: OutputRecord) -> str:

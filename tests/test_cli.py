@@ -75,7 +75,7 @@ def test_init_then_build_a_new_language(tmp_path: Path) -> None:
             ' output/index.html does not list them; add "de" to languages to publish it'
         )
         assert [line for line in lines if "not published" in line] == [
-            "not published: de (2 handouts in output/de/): stem-cell-therapy-ms:"
+            "not published: de (2 handouts not written): stem-cell-therapy-ms:"
             " 0% translated, below the threshold of 80%"
         ]
     assert not (project / "output" / "de").exists()

@@ -151,7 +151,7 @@ def test_below_threshold_is_not_published_and_reported(tmp_path: Path) -> None:
     po_path.write_text(text.replace('msgstr "Ensayos clínicos"', 'msgstr ""'), "utf-8")
     result = run_cli("build", cwd=project)
     assert (
-        "not published: es (2 handouts in output/es/): stem-cell-therapy-ms:"
+        "not published: es (2 handouts not written): stem-cell-therapy-ms:"
         " 99% translated, below the threshold of 100%"
     ) in result.stdout.splitlines()
     assert not (project / "output" / "es").exists()
