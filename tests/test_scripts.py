@@ -39,7 +39,10 @@ LANGS = ["en", *MATRIX]
 TEXT_LAYER = {"ur"}
 """Scripts whose words pdftotext does not recover: Noto Nastaliq Urdu climbs each word above
 the baseline and pdftotext groups text by baseline, splitting such words (pypdf reads them;
-tests/test_text_layer.py). Every other script reads back through pipeline/textlayer.py."""
+tests/test_text_layer.py). Every other script reads back through pipeline/textlayer.py.
+One /ActualText span per Nastaliq word keeps each word whole in pdftotext, but only with
+the word's letters written in reverse (poppler reverses RTL span text once more), which
+readers that honour /ActualText as logical text would then read backwards: not done."""
 
 
 @pytest.fixture(scope="session")
