@@ -39,7 +39,10 @@ LANGS = ["en", *MATRIX]
 TEXT_LAYER = {"ur"}
 """Scripts whose words pdftotext does not recover: Noto Nastaliq Urdu climbs each word above
 the baseline and pdftotext groups text by baseline, splitting such words (pypdf reads them;
-tests/test_text_layer.py). Every other script reads back through pipeline/textlayer.py."""
+tests/test_text_layer.py). Every other script reads back through pipeline/textlayer.py.
+One /ActualText span per Nastaliq word keeps each word whole in pdftotext, but only with
+the word's letters written in reverse (poppler reverses RTL span text once more), which
+readers that honour /ActualText as logical text would then read backwards: not done."""
 
 
 @pytest.fixture(scope="session")
@@ -394,3 +397,110 @@ def test_the_qr_caption_never_ends_with_one_word_alone(built_project: Path) -> N
         last_top = max(float(w["top"]) for w in above)  # type: ignore[arg-type]
         line = [w["text"] for w in above if abs(float(w["top"]) - last_top) < 2]  # type: ignore[arg-type]
         assert len(line) >= 2, (pdf.parent.name, line)
+
+
+# -- right to left ----------------------------------------------------------------------------
+
+
+def _baseline(char: dict[str, object]) -> float:
+    return float(char["matrix"][5])  # type: ignore[index]
+
+
+def _contact_row(
+    pdf: Path,
+) -> tuple[dict[str, float], list[dict[str, object]], list[dict[str, object]]]:
+    """The box and baseline of the e-mail value of the contact block, the characters of its
+    label (the letters on its baseline outside the value), and the words of the last line
+    of the QR caption's web address."""
+    box: dict[str, float] = {}
+    label: list[dict[str, object]] = []
+    url: list[dict[str, object]] = []
+    with pdfplumber.open(pdf) as doc:
+        for page in doc.pages:
+            words = page.extract_words()
+            found = [w for w in words if str(w["text"]).endswith("html")]
+            if found:  # the address's last line (the reader may split it in words)
+                url = [w for w in words if abs(float(w["top"]) - float(found[-1]["top"])) < 2]
+            found = [w for w in words if "clinic@example" in str(w["text"])]
+            if not found:
+                continue
+            # the reader may split the address at its punctuation: join its pieces
+            pieces = [
+                w
+                for w in words
+                if abs(float(w["top"]) - float(found[0]["top"])) < 2
+                and str(w["text"]) in "ms-clinic@example.org"
+            ]
+            value = {
+                "x0": min(float(w["x0"]) for w in pieces),
+                "x1": max(float(w["x1"]) for w in pieces),
+                "top": min(float(w["top"]) for w in pieces),
+                "bottom": max(float(w["bottom"]) for w in pieces),
+            }
+            inside = [
+                c
+                for c in page.chars
+                if value["x0"] - 0.5 <= c["x0"]
+                and c["x1"] <= value["x1"] + 0.5
+                and value["top"] - 0.5 <= c["top"]
+                and c["bottom"] <= value["bottom"] + 0.5
+            ]
+            base = sorted(_baseline(c) for c in inside)[len(inside) // 2]
+            box = {"x0": float(value["x0"]), "x1": float(value["x1"]), "base": base}
+            label = [
+                c
+                for c in page.chars
+                if abs(_baseline(c) - base) < 0.5 * float(c["size"])
+                and (c["x1"] <= value["x0"] or c["x0"] >= value["x1"])
+                and str(c["text"]).isalpha()
+            ]
+    assert box, f"{pdf.name}: no contact block"
+    return box, label, url
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+@pytest.mark.parametrize("lang", ["ar", "fa", "en"])
+def test_the_contact_block_follows_the_page_direction(
+    built_project: Path, lang: str, edition: str
+) -> None:
+    """Each label stands at the start side of its value (right of it in Arabic and
+    Persian), close to it and on the same baseline; in the standard edition the QR column
+    is at the end side (left in RTL), in large print the web address's last line starts at
+    the start edge of the content box (right in RTL)."""
+    pdf = built_project / "output" / lang / f"stem-cell-therapy-ms.{edition}"
+    _assert_follows_direction(pdf, rtl=lang != "en", large=edition != "pdf")
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+@pytest.mark.parametrize("lang", ["ur", "he"])
+def test_the_contact_block_follows_urdu_and_hebrew_pages(
+    matrix: Path, lang: str, edition: str
+) -> None:
+    """The same in Nastaliq Urdu and Hebrew (whose matrix labels are the English msgids:
+    the page's direction decides, not the label's script)."""
+    _assert_follows_direction(_pdf(matrix, lang, edition), rtl=True, large=edition != "pdf")
+
+
+def _assert_follows_direction(pdf: Path, rtl: bool, large: bool) -> None:
+    value, label, url = _contact_row(pdf)
+    assert label, pdf
+    if rtl:
+        gap = min(float(c["x0"]) for c in label) - value["x1"]
+    else:
+        gap = value["x0"] - max(float(c["x1"]) for c in label)
+    assert 0 < gap < 90, (pdf, gap)  # beside the value, not across the page
+    for char in label:  # one baseline, whatever the scripts' sizes
+        assert abs(_baseline(char) - value["base"]) < 0.5, (char["text"], value["base"])
+    assert url, pdf
+    _top, right, _bottom, left = MARGIN
+    with pdfplumber.open(pdf) as doc:
+        width = float(doc.pages[0].width)
+    if not large:
+        if rtl:
+            assert max(float(w["x1"]) for w in url) < value["x0"], url
+        else:
+            assert min(float(w["x0"]) for w in url) > value["x1"], url
+    elif rtl:
+        assert max(float(w["x1"]) for w in url) > width - right - 2, url
+    else:
+        assert min(float(w["x0"]) for w in url) < left + 2, url
