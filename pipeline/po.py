@@ -224,6 +224,29 @@ def _check_syntax(path: Path, text: str) -> list[int]:
     return escaped
 
 
+_ENTRY_KEYWORD = re.compile(rf"(?:#~{_S}*)?(msgctxt|msgid_plural|msgid|msgstr)\b")
+
+
+def _check_last_entry(path: Path, text: str) -> None:
+    """Refuse a file that ends inside an entry (a msgid with no msgstr after it), which
+    gettext refuses ("missing 'msgstr' section") and polib would silently complete."""
+    last, lines = "", {"msgctxt": 0, "msgid": 0}
+    for number, line in enumerate(text.split("\n"), 1):
+        match = _ENTRY_KEYWORD.match(line.strip(_SPACE))
+        if match:
+            last = match[1]
+            lines[last] = number
+    if last in ("", "msgstr"):
+        return
+    at = lines["msgctxt" if last == "msgctxt" else "msgid"]
+    advice = {
+        "msgctxt": "msgctxt without msgid and msgstr: add them, or delete it",
+        "msgid": 'msgid without msgstr: add msgstr "" after it',
+        "msgid_plural": "msgid_plural without msgstr[0], msgstr[1]...: add them",
+    }[last]
+    raise CatalogError(path, at, advice)
+
+
 def _syntax_problem(stripped: str) -> str:
     """What is wrong with a line that is neither a comment nor `keyword "string"`, and what
     to do about it."""
@@ -546,15 +569,16 @@ def parse_po(path: Path, text: str | None = None, *, strip_bom: bool = False) ->
         else:
             message = re.sub(r"\s*\(line \d+\)", "", message).strip().lower() or "syntax error"
         raise CatalogError(path, line, message) from None
+    _check_last_entry(path, decoded)  # what polib completes silently (after its own errors)
     if odd_header:
         header = catalog.header_msgstr
         if lone_bytes:
             header = _join_bytes(path, catalog, header)
         if header is not None:
             catalog.metadata = _metadata(header)
-    seen: set[tuple[str | None, str, bool]] = set()
-    for entry in catalog:
-        key = (entry.msgctxt, entry.msgid, entry.obsolete)
+    seen: set[tuple[str | None, str]] = set()
+    for entry in catalog:  # an obsolete twin of a live entry too: gettext refuses it
+        key = (entry.msgctxt, entry.msgid)
         if key in seen:
             raise CatalogError(
                 path, entry.linenum, f"duplicate message definition: {entry.msgid[:40]!r}"

@@ -326,6 +326,12 @@ def test_update_rewrites_a_crlf_catalog_with_lf(tmp_path: Path) -> None:
         ('msgid "a"\nmsgstr "x"\nmsgid_plural "y"\n', 8, "msgid_plural is out of place"),
         ('msgidd "a"\nmsgstr "x"\n', 6, "unexpected 'msgidd': a line is a # comment"),
         ('msgid "a"\nmsgstr "x";\n', 7, "unexpected ';' after the closing quote: delete it"),
+        # The file ends inside an entry: polib would complete it silently, gettext refuses.
+        ('msgid "a"\nmsgstr "x"\n\nmsgid "b"\n', 9, 'msgid without msgstr: add msgstr ""'),
+        ('msgid "a"\nmsgid_plural "b"\n', 6, "msgid_plural without msgstr[0], msgstr[1]"),
+        ('msgid "a"\nmsgstr "x"\n\n#~ msgid "b"\n', 9, 'msgid without msgstr: add msgstr ""'),
+        # An obsolete twin of a live entry is a second definition to gettext too.
+        ('msgid "a"\nmsgstr "x"\n\n#~ msgid "a"\n#~ msgstr "y"\n', 9, "duplicate message"),
     ],
 )
 def test_syntax_errors_say_what_to_do(tmp_path: Path, entries: str, line: int, advice: str) -> None:
