@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 from attack import small_project
-from hostile_cases import CASES, KINDS, Case, make_canary, run_case
+from hostile_cases import CASES, KINDS, Case, Outcome, make_canary, run_case, table
+
+from conftest import ROOT
 
 
 @pytest.fixture(scope="module")
@@ -28,6 +30,13 @@ def test_the_pass_is_wide() -> None:
     assert len(CASES) >= 200
     assert {case.kind for case in CASES} == set(KINDS)
     assert len({(case.kind, case.name) for case in CASES}) == len(CASES)
+
+
+def test_the_readme_table_is_the_pass() -> None:
+    """Each case gives its expected outcome (the test below), so the README's table is the
+    table of those outcomes: a case added or changed without updating the README fails."""
+    expected = table([(case, Outcome(case.expect)) for case in CASES])
+    assert expected in (ROOT / "README.md").read_text("utf-8")
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.kind}: {c.name}")
