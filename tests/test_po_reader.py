@@ -368,3 +368,25 @@ def test_escapes_on_obsolete_and_previous_continuation_lines(tmp_path: Path) -> 
     path = write(tmp_path / "cont.po", HEADER + entries)
     assert generate_po(parse_po(path)) == msgcat(path)
     assert parse_po(path).find("new").previous_msgid == "oldA"
+
+
+def test_continuation_lines_in_every_position_are_read_like_msgcat(tmp_path: Path) -> None:
+    """The reader joins each string's continuation lines before polib sees them (polib's own
+    joining is quadratic in the string's length): every kind of string, live and obsolete,
+    reads as msgcat reads it, and every entry keeps its line number."""
+    entries = (
+        'msgctxt ""\n"ctx" \t\n"t"\nmsgid ""\n"one "\n"\\"two\\"\\\\"\n"n"\n'
+        'msgid_plural ""\n"many"\nmsgstr[0] ""\n"uno"\nmsgstr[1] "mu"\n"chos"\n\n'
+        '#, fuzzy\n#| msgid ""\n#| "prev"\n#| "ious"\nmsgid "x"\n"y"\nmsgstr "z"\n"w"\n\n'
+        'msgid "tail"\nmsgstr "a"\n   "b"\n\n'
+        '#~ msgid ""\n#~ "gone"\n#~ msgstr ""\n#~ "weg"\n#~ "gang"\n'
+    )
+    path = write(tmp_path / "cont.po", HEADER + entries)
+    catalog = parse_po(path)
+    assert generate_po(catalog) == msgcat(path)
+    assert catalog.find('one "two"\\n', msgctxt="ctxt").msgstr_plural == {0: "uno", 1: "muchos"}
+    assert catalog.find("tail").msgstr == "ab"
+    obsolete = [e for e in catalog if e.obsolete]
+    assert [e.msgstr for e in obsolete] == ["weggang"]
+    lines = HEADER.count("\n") + 1
+    assert [e.linenum for e in catalog if not e.obsolete] == [lines, lines + 14, lines + 23]
