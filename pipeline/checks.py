@@ -477,7 +477,7 @@ def _number_problems(form: _Form, percent: bool) -> list[str]:
     have = _numbers(form.text, percent)
     sources = [_numbers(s, percent) for s in form.sources]
     numerals = sorted(
-        {c for c in form.text if unicodedata.category(c) in ("No", "Nl")}
+        {c for c in set(form.text) if unicodedata.category(c) in ("No", "Nl")}
         - set("".join(form.sources))
     )
     odd = [f"number {c!r} is not in the source text" for c in numerals]
