@@ -66,7 +66,7 @@ def main() -> int:
                 subprocess.run(["msgcat", str(path), "-o", "/dev/null"], check=True)
                 walls.append(time.perf_counter() - start)
             gnu = min(walls)
-            shown = f"{alone:.2f}" if alone == alone else "(minutes: skipped)"
+            shown = f"{alone:.2f}" if alone == alone else "(minutes: not run)"
             print(f"| {size:g} MB | {ours:.2f} | {shown} | {gnu:.2f} | {ours / gnu:.1f} |")
     return 0
 
