@@ -23,6 +23,7 @@ import itertools
 import json
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -389,6 +390,8 @@ def _placeholder_problems(form: _Form, percent: bool, brace: bool, mapping: bool
             problems.append("more positional placeholders than the source text")
         return problems
     if any(n == named and p == positional for n, p in results):
+        if mapping:  # Jinja2 applies the flags, width and precision too: as the source has them
+            return _directive_spec_problems(form)
         return []
     src_named, src_positional = results[0]
     problems.extend(f"placeholder {p} is missing" for p in sorted(src_named - named))
@@ -399,6 +402,17 @@ def _placeholder_problems(form: _Form, percent: bool, brace: bool, mapping: bool
             f"source's {shown} (use named ones to reorder)"
         )
     return problems
+
+
+_SPEC_DIRECTIVE = re.compile(r"%\([^()]*\)[#0 +-]*\d*(?:\.\d*)?[hlL]?[a-zA-Z]")
+
+
+def _directive_spec_problems(form: _Form) -> list[str]:
+    """A named directive written otherwise than in the source (`%(name)9999999s` pads the
+    page with a gigabyte of spaces, `%(name).0s` prints nothing)."""
+    allowed = {m[0] for source in form.sources for m in _SPEC_DIRECTIVE.finditer(source)}
+    odd = [m[0] for m in _SPEC_DIRECTIVE.finditer(form.text) if m[0] not in allowed]
+    return [f"placeholder {d} is not written as in the source text" for d in dict.fromkeys(odd)]
 
 
 # Numbers ----------------------------------------------------------------
@@ -439,6 +453,13 @@ def _number_value(raw: str) -> Decimal | None:
         return None
 
 
+def _number_counts(text: str, percent: bool) -> Counter[Decimal]:
+    """How many times each value is written in a text (tags and placeholders out)."""
+    plain = _strip_placeholders(TAG_RE.sub(" ", text), percent)
+    values = (_number_value(m[0]) for m in _NUMBER.finditer(plain))
+    return Counter(v for v in values if v is not None)
+
+
 def _numbers(text: str, percent: bool) -> dict[Decimal, str]:
     """Value → how it is first written, for every number of a text (tags and placeholders out)."""
     plain = _strip_placeholders(TAG_RE.sub(" ", text), percent)
@@ -451,19 +472,32 @@ def _numbers(text: str, percent: bool) -> dict[Decimal, str]:
 
 
 def _number_problems(form: _Form, percent: bool) -> list[str]:
-    """Numbers missing or invented in a form, compared by value."""
+    """Numbers missing, invented or repeated in a form, compared by value; numerals that
+    are not decimal digits (`½`, `²`, `Ⅻ`) must be the source's own."""
     have = _numbers(form.text, percent)
     sources = [_numbers(s, percent) for s in form.sources]
+    numerals = sorted(
+        {c for c in set(form.text) if unicodedata.category(c) in ("No", "Nl")}
+        - set("".join(form.sources))
+    )
+    odd = [f"number {c!r} is not in the source text" for c in numerals]
     if form.partial:
         allowed = set().union(*sources)
         extra = [have[v] for v in have if v not in allowed]
-        return [f"number {n} is not in the source text" for n in extra]
-    if any(set(have) == set(s) for s in sources):
-        return []
+        return odd + [f"number {n} is not in the source text" for n in extra]
+    for source, values in zip(form.sources, sources, strict=True):
+        if set(have) == set(values):
+            counted, expected = _number_counts(form.text, percent), _number_counts(source, percent)
+            odd += [
+                f"number {have[v]} appears {n} times where the source text has it {expected[v]}"
+                for v, n in counted.items()
+                if n > expected[v]
+            ]
+            return odd
     wanted = sources[0]
     problems = [f"number {wanted[v]} is missing" for v in wanted if v not in have]
     problems += [f"number {have[v]} is not in the source text" for v in have if v not in wanted]
-    return problems
+    return odd + problems
 
 
 # Whitespace -------------------------------------------------------------

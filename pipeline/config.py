@@ -10,9 +10,20 @@ from typing import Any
 
 from pipeline.errors import ConfigError
 from pipeline.fsutil import check_tree
+from pipeline.images import image_problem
 from pipeline.locales import invalid_reason
 
 PAPER_SIZES = {"A4": "A4", "LETTER": "letter", "A5": "A5", "LEGAL": "legal"}
+PAPER_MM = {
+    "A4": (210.0, 297.0),
+    "LETTER": (215.9, 279.4),
+    "A5": (148.0, 210.0),
+    "LEGAL": (215.9, 355.6),
+}
+"""Width and height of each paper, for checking that the margins leave room for text."""
+_MM = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72}
+
+
 RENDER_TIMEOUT_RANGE = (10, 3600)
 """Seconds: below 10 a normal handout cannot finish; above an hour a stuck render stalls CI."""
 RENDER_MEMORY_RANGE = (512, 1_048_576)
@@ -108,9 +119,10 @@ _TOP_KEYS = {
 _CLINIC_KEYS = {"name", "phone", "email", "address", "website", "logo"}
 
 
-def _logo_problem(root: Path, logo: str) -> str | None:
+def _logo_problem(root: Path, logo: str, max_pixels: int) -> str | None:
     """Why `logo` cannot be the clinic's logo: it must be an SVG, PNG or JPEG file inside
-    the project (no absolute path, no `..`, no link leading out), of that type."""
+    the project (no absolute path, no `..`, no link leading out), of that type, within the
+    pixel limit, and an SVG may load nothing from elsewhere."""
     relative = Path(logo)
     if relative.is_absolute() or ".." in relative.parts:
         return f"logo must be a path inside the project, not {logo!r}"
@@ -130,7 +142,20 @@ def _logo_problem(root: Path, logo: str) -> str | None:
         path.suffix.lower() == ".svg" and b"<svg" not in path.read_bytes()[:65536]
     ):
         return f"logo {logo!r} is not a {path.suffix.lower().lstrip('.').upper()} file"
-    return None
+    problem = image_problem(path.read_bytes(), max_pixels)
+    return f"logo {logo!r} {problem}" if problem else None
+
+
+def _margins_mm(margin: str) -> tuple[float, float]:
+    """Total horizontal and vertical margin of a CSS `margin` value, in millimetres."""
+    values = [
+        float(n) * _MM[unit] for n, unit in re.findall(r"(\d+(?:\.\d+)?)(mm|cm|in|pt)", margin)
+    ]
+    top = values[0]  # CSS: right defaults to top, bottom to top, left to right
+    right = values[1] if len(values) > 1 else top
+    bottom = values[2] if len(values) > 2 else top
+    left = values[3] if len(values) > 3 else right
+    return left + right, top + bottom
 
 
 def find_project(start: Path) -> Path:
@@ -229,6 +254,14 @@ def load_config(root: Path) -> Config:
     margin = string(table, "tool.pipeline", "margin", "20mm 18mm 22mm")
     if not re.fullmatch(r"(\s*\d+(\.\d+)?(mm|cm|in|pt)){1,4}\s*", margin):
         raise fail("tool.pipeline", "margin", f"invalid margin {margin!r} (e.g. '20mm 18mm')")
+    across, down = _margins_mm(margin)
+    width, height = PAPER_MM[paper.upper()]
+    if across > width / 2 or down > height / 2:
+        raise fail(
+            "tool.pipeline",
+            "margin",
+            f"margin {margin!r} leaves less than half of the {paper} page for the text",
+        )
 
     clinic_table = table.get("clinic", {})
     if not isinstance(clinic_table, dict):
@@ -243,10 +276,6 @@ def load_config(root: Path) -> Config:
     )
     if not clinic.name:
         raise fail(name, "name", "'tool.pipeline.clinic.name' is empty: every handout prints it")
-    if clinic.logo:
-        problem = _logo_problem(root, clinic.logo)
-        if problem:
-            raise fail(name, "logo", problem)
     base_url = string(table, "tool.pipeline", "base_url", "")
     if base_url and not re.match(r"https?://", base_url):
         raise fail(
@@ -285,6 +314,11 @@ def load_config(root: Path) -> Config:
             )
         return value
 
+    max_image_pixels = positive("max_image_pixels", 25_000_000, 1, 1_000_000_000)
+    if clinic.logo:
+        problem = _logo_problem(root, clinic.logo, max_image_pixels)
+        if problem:
+            raise fail(name, "logo", problem)
     check_tree(root)
     return Config(
         root=root,
@@ -298,7 +332,7 @@ def load_config(root: Path) -> Config:
         threshold=threshold,
         thresholds=tuple(thresholds),
         large_print=large_print,
-        max_image_pixels=positive("max_image_pixels", 25_000_000, 1, 1_000_000_000),
+        max_image_pixels=max_image_pixels,
         render_timeout=positive("render_timeout", 300, *RENDER_TIMEOUT_RANGE),
         render_memory_mb=positive("render_memory_mb", 4096, *RENDER_MEMORY_RANGE),
     )

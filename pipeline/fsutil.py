@@ -8,7 +8,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from pipeline.errors import ConfigError, LockError
+from pipeline.errors import ConfigError, LockError, PipelineError
 
 
 def write_bytes(path: Path, data: bytes, durable: bool = True) -> bool:
@@ -22,10 +22,10 @@ def write_bytes(path: Path, data: bytes, durable: bool = True) -> bool:
             return False
     except OSError:
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = str(path.parent / f".{path.name}.{os.urandom(6).hex()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             if durable:
@@ -33,9 +33,11 @@ def write_bytes(path: Path, data: bytes, durable: bool = True) -> bool:
                 os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):  # a folder in the way, a full disk, no permission
+            raise PipelineError(path, 1, f"cannot write this file: {exc.strerror}") from None
         raise
     return True
 
@@ -53,7 +55,11 @@ held_lock_fd: int | None = None
 def project_lock(root: Path) -> Iterator[None]:
     """Hold an exclusive lock on the project; refuse at once if another run holds it."""
     lock_path = root / ".pipeline.lock"
-    with open(lock_path, "a+") as handle:
+    try:  # never through a link: opening it would create or touch a file elsewhere
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+    except OSError as exc:
+        raise LockError(lock_path, 1, f"cannot open the lock file: {exc.strerror}") from None
+    with os.fdopen(fd, "a+") as handle:
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

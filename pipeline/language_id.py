@@ -20,6 +20,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from pipeline.errors import PipelineError
 from pipeline.fsutil import write_bytes
 
 _ALIASES = {"nb": "no", "fil": "tl", "iw": "he", "in": "id", "jw": "jv"}
@@ -87,6 +88,6 @@ def _identifier() -> Any:
         pass
     with lzma.open(langid.MODEL_DIR / langid.MODEL_FILE) as packed:
         raw = packed.read()
-    with contextlib.suppress(OSError):
+    with contextlib.suppress(PipelineError):  # no cache where it cannot be written
         write_bytes(cached, raw, durable=False)
     return _build(np.load(io.BytesIO(raw), allow_pickle=False))

@@ -15,6 +15,7 @@ from urllib.parse import unquote
 
 from pipeline.config import Config
 from pipeline.errors import SourceError
+from pipeline.images import image_problem
 
 
 def check_references(
@@ -65,79 +66,8 @@ def check_references(
 
 
 def _check_pixels(config: Config, path: Path, line: int, image: Path, src: str) -> None:
-    """Refuse huge raster images from their header alone, before anything decodes them,
-    whatever their file name says; an SVG may embed rasters only as data: URIs, which
-    are measured the same way."""
-    data = image.read_bytes()
-    if data[:65536].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
-        _check_svg(config, path, line, data, src)
-        return
-    _check_raster(config, path, line, data, src)
-
-
-def _check_raster(config: Config, path: Path, line: int, data: bytes, src: str) -> None:
-    import io
-
-    from PIL import Image, UnidentifiedImageError
-
-    limit = Image.MAX_IMAGE_PIXELS
-    Image.MAX_IMAGE_PIXELS = None  # only the header is read; our own limit applies below
-    try:
-        with Image.open(io.BytesIO(data)) as picture:
-            width, height = picture.size
-    except (UnidentifiedImageError, OSError, ValueError):
-        raise SourceError(path, line, f"image {src!r} is not a readable image") from None
-    finally:
-        Image.MAX_IMAGE_PIXELS = limit
-    if width * height > config.max_image_pixels:
-        raise SourceError(
-            path,
-            line,
-            f"image {src!r} is {width}×{height} pixels, over the limit of"
-            f" {config.max_image_pixels} (max_image_pixels)",
-        )
-
-
-_SVG_REFERENCE = re.compile(
-    rb"""\b(?:href|src)\s*=\s*(["'])(.*?)\1|url\(\s*(["']?)(.*?)\3\s*\)|@import\s*(["'])(.*?)\5"""
-    rb"|(<!ENTITY)",
-    re.S,
-)
-"""Every way an SVG names something to load: links (`href`, `xlink:href`), CSS `url()` and
-`@import`, and XML entities (which may name files)."""
-
-
-def _check_svg(config: Config, path: Path, line: int, data: bytes, src: str) -> None:
-    """Rasters inside an SVG: data: URIs are measured; references to anything but the SVG's
-    own elements (`#id`) are refused (WeasyPrint would fetch them), and so are entities."""
-    import base64
-    import binascii
-    from urllib.parse import unquote_to_bytes
-
-    for match in _SVG_REFERENCE.finditer(data):
-        if match[7]:
-            raise SourceError(path, line, f"image {src!r} declares XML entities: remove them")
-        raw = match[2] if match[2] is not None else match[4] if match[4] is not None else match[6]
-        href = raw.decode("utf-8", "replace").strip()
-        if href.startswith("#"):
-            continue
-        if not href.startswith("data:"):
-            raise SourceError(
-                path, line, f"image {src!r} refers to another file ({href[:60]}): embed it"
-            )
-        header, _, payload = href.partition(",")
-        try:
-            if ";base64" in header:
-                embedded = base64.b64decode(payload, validate=False)
-            else:
-                embedded = unquote_to_bytes(payload)
-        except (binascii.Error, ValueError):
-            raise SourceError(path, line, f"image {src!r} embeds a broken image") from None
-        if embedded and header[5:].lower().startswith("image/") and "svg" not in header.lower():
-            _check_raster(config, path, line, embedded, src)
-        elif embedded:
-            raise SourceError(
-                path,
-                line,
-                f"image {src!r} embeds something other than a raster image: {header[:40]}",
-            )
+    """Refuse huge raster images from their header alone, and SVGs that would load anything
+    from elsewhere (`pipeline.images`)."""
+    problem = image_problem(image.read_bytes(), config.max_image_pixels)
+    if problem:
+        raise SourceError(path, line, f"image {src!r} {problem}")

@@ -69,6 +69,16 @@ def _as_text(path: Path, line: int, key: str, value: object) -> str:
     return " ".join(value.split())
 
 
+def _yaml_error(path: Path, exc: yaml.YAMLError) -> SourceError:
+    """A YAML problem as one line, at the line PyYAML names."""
+    mark = getattr(exc, "problem_mark", None)
+    line = mark.line + 2 if mark is not None else 2
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0] or "invalid YAML"
+    if "mapping values are not allowed" in problem:
+        problem += " (a value holding ': ' must be quoted, e.g. title: \"A: B\")"
+    return SourceError(path, line, f"broken front matter: {problem}")
+
+
 def read_article(path: Path) -> Article:
     """Parse one article; front-matter problems raise `SourceError` with the line."""
     try:
@@ -76,6 +86,9 @@ def read_article(path: Path) -> Article:
     except UnicodeDecodeError as exc:
         line = path.read_bytes()[: exc.start].count(b"\n") + 1
         raise SourceError(path, line, "file is not valid UTF-8") from None
+    if "\0" in text:
+        line = text.count("\n", 0, text.index("\0")) + 1
+        raise SourceError(path, line, "NUL character (byte 0) in the article: delete it")
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
         return _article_without_front_matter(path, lines)
@@ -87,17 +100,16 @@ def read_article(path: Path) -> Article:
     try:
         node = yaml.compose(front, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        if "mapping values are not allowed" in problem:
-            problem += " (a value holding ': ' must be quoted, e.g. title: \"A: B\")"
-        raise SourceError(path, line, f"broken front matter: {problem}") from None
+        raise _yaml_error(path, exc) from None
+    except RecursionError:
+        raise SourceError(path, 2, "front matter nested too deeply") from None
     if not isinstance(node, yaml.MappingNode):
         raise SourceError(path, 2, "front matter must be a mapping of keys to values")
     seen: set[str] = set()
     for key_node, value_node in node.value:
         key, line = str(key_node.value), key_node.start_mark.line + 2
+        if key == "<<":  # a merge key hides keys (and their duplicates) in another mapping
+            raise SourceError(path, line, "YAML merge keys ('<<') are not allowed: write the keys")
         if key in seen:
             raise SourceError(path, line, f"front-matter key '{key}' appears twice")
         seen.add(key)
@@ -110,8 +122,10 @@ def read_article(path: Path) -> Article:
                 ) from None
     try:
         data = yaml.safe_load(front)
-    except (yaml.YAMLError, ValueError, OverflowError) as exc:
-        raise SourceError(path, 2, f"broken front matter: {exc}") from None
+    except yaml.YAMLError as exc:
+        raise _yaml_error(path, exc) from None
+    except (ValueError, OverflowError, RecursionError) as exc:
+        raise SourceError(path, 2, f"broken front matter: {str(exc).splitlines()[0]}") from None
     if not isinstance(data, dict):
         raise SourceError(path, 2, "front matter must be a mapping of keys to values")
     field_lines = tuple((str(k.value), k.start_mark.line + 2) for k, _ in node.value)

@@ -204,10 +204,17 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
     if not _WATCHED:
         return
     if event == "open" and args and isinstance(args[0], (str, bytes, os.PathLike)):
-        real = os.path.realpath(os.fsdecode(args[0]))
+        path = os.fsdecode(args[0])
+        flags = args[2] if len(args) > 2 and isinstance(args[2], int) else 0
+        if flags & os.O_NOFOLLOW:  # a link as the last part is refused, not followed
+            real = os.path.join(os.path.realpath(os.path.dirname(path)), os.path.basename(path))
+        else:
+            real = os.path.realpath(path)
         if not any(real == w or real.startswith(w + os.sep) for w in _WATCHED):
             return
         note = f"read {real}\n"
+    elif event == "urllib.Request" and str(args[0]).startswith("file:"):
+        return  # a local file: its open() is what is watched
     elif event in ("socket.connect", "socket.getaddrinfo", "urllib.Request"):
         note = f"{event} {args[:2]!r}\n"
     else:

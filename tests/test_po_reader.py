@@ -326,6 +326,12 @@ def test_update_rewrites_a_crlf_catalog_with_lf(tmp_path: Path) -> None:
         ('msgid "a"\nmsgstr "x"\nmsgid_plural "y"\n', 8, "msgid_plural is out of place"),
         ('msgidd "a"\nmsgstr "x"\n', 6, "unexpected 'msgidd': a line is a # comment"),
         ('msgid "a"\nmsgstr "x";\n', 7, "unexpected ';' after the closing quote: delete it"),
+        # The file ends inside an entry: polib would complete it silently, gettext refuses.
+        ('msgid "a"\nmsgstr "x"\n\nmsgid "b"\n', 9, 'msgid without msgstr: add msgstr ""'),
+        ('msgid "a"\nmsgid_plural "b"\n', 6, "msgid_plural without msgstr[0], msgstr[1]"),
+        ('msgid "a"\nmsgstr "x"\n\n#~ msgid "b"\n', 9, 'msgid without msgstr: add msgstr ""'),
+        # An obsolete twin of a live entry is a second definition to gettext too.
+        ('msgid "a"\nmsgstr "x"\n\n#~ msgid "a"\n#~ msgstr "y"\n', 9, "duplicate message"),
     ],
 )
 def test_syntax_errors_say_what_to_do(tmp_path: Path, entries: str, line: int, advice: str) -> None:
@@ -362,3 +368,25 @@ def test_escapes_on_obsolete_and_previous_continuation_lines(tmp_path: Path) -> 
     path = write(tmp_path / "cont.po", HEADER + entries)
     assert generate_po(parse_po(path)) == msgcat(path)
     assert parse_po(path).find("new").previous_msgid == "oldA"
+
+
+def test_continuation_lines_in_every_position_are_read_like_msgcat(tmp_path: Path) -> None:
+    """The reader joins each string's continuation lines before polib sees them (polib's own
+    joining is quadratic in the string's length): every kind of string, live and obsolete,
+    reads as msgcat reads it, and every entry keeps its line number."""
+    entries = (
+        'msgctxt ""\n"ctx" \t\n"t"\nmsgid ""\n"one "\n"\\"two\\"\\\\"\n"n"\n'
+        'msgid_plural ""\n"many"\nmsgstr[0] ""\n"uno"\nmsgstr[1] "mu"\n"chos"\n\n'
+        '#, fuzzy\n#| msgid ""\n#| "prev"\n#| "ious"\nmsgid "x"\n"y"\nmsgstr "z"\n"w"\n\n'
+        'msgid "tail"\nmsgstr "a"\n   "b"\n\n'
+        '#~ msgid ""\n#~ "gone"\n#~ msgstr ""\n#~ "weg"\n#~ "gang"\n'
+    )
+    path = write(tmp_path / "cont.po", HEADER + entries)
+    catalog = parse_po(path)
+    assert generate_po(catalog) == msgcat(path)
+    assert catalog.find('one "two"\\n', msgctxt="ctxt").msgstr_plural == {0: "uno", 1: "muchos"}
+    assert catalog.find("tail").msgstr == "ab"
+    obsolete = [e for e in catalog if e.obsolete]
+    assert [e.msgstr for e in obsolete] == ["weggang"]
+    lines = HEADER.count("\n") + 1
+    assert [e.linenum for e in catalog if not e.obsolete] == [lines, lines + 14, lines + 23]

@@ -25,6 +25,7 @@ from functools import cache
 from pathlib import Path
 
 from pipeline.build.records import CatalogSummary, PageSummary
+from pipeline.errors import PipelineError
 from pipeline.fsutil import write_text
 
 References = tuple[tuple[tuple[str, int], ...], tuple[tuple[str, int], ...]]
@@ -45,11 +46,16 @@ def digest(*parts: str | bytes) -> str:
 
 
 def file_digest(path: Path) -> str:
-    """SHA-256 of a file's bytes; `absent` when there is no such file."""
+    """SHA-256 of a file's bytes; `absent` when there is no such file. A folder (or an
+    unreadable file) where a file goes is the user's error, named by its path."""
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except FileNotFoundError:
         return "absent"
+    except IsADirectoryError:
+        raise PipelineError(path, 1, "not a regular file (a folder)") from None
+    except OSError as exc:
+        raise PipelineError(path, 1, f"cannot read this file: {exc.strerror}") from None
 
 
 def _module_text(name: str) -> bytes:
