@@ -34,6 +34,7 @@ import polib
 from pipeline.config import Config
 from pipeline.errors import display_path
 from pipeline.glossary import Glossary, glossary_for
+from pipeline.links import LINK_CONTEXT, target_problem
 from pipeline.locales import PSEUDO, invalid_reason, locale_info
 from pipeline.model import (
     TAG_RE,
@@ -550,6 +551,12 @@ def _url_problems(form: _Form) -> list[str]:
         f"address {a!r} is not in the source text" for a in dict.fromkeys(have) if a not in wanted
     ]
     return problems
+
+
+def _link_problems(form: _Form) -> list[str]:
+    """Errors: a `link` entry's target that the build may not use (`links.target_problem`)."""
+    problem = target_problem(form.text)
+    return [f"{problem}; the source's link is used"] if problem else []
 
 
 def _double_space_problems(form: _Form) -> list[str]:
@@ -1216,6 +1223,10 @@ def _entry_checks(
     usage: LanguageUsage | None = None,
 ) -> list[tuple[str, str, _FormCheck]]:
     """(check, severity, function) for every check that compares a form with its source."""
+    if entry.msgctxt == LINK_CONTEXT:
+        # A link target: not text to compare with its source but a URL of the language's
+        # own choosing (`pipeline.links`), as strictly validated as a source link.
+        return [("urls", ERROR, _link_problems)]
     percent, brace = _uses_percent(entry, domain), _uses_brace(entry)
     mapping = domain == UI_DOMAIN
     same_language = source_language is not None and _primary(source_language) == _primary(lang)
@@ -1306,7 +1317,7 @@ def check_catalog(
             first.setdefault(state, entry.linenum)
             continue
         _check_entry(sink, entry, lang, plural, source_language, domain, usage)
-        if glossary is not None:
+        if glossary is not None and entry.msgctxt != LINK_CONTEXT:
             _check_glossary(sink, entry, glossary, plural)
     if counts[UNTRANSLATED]:
         n = counts[UNTRANSLATED]
@@ -1377,6 +1388,7 @@ def entry_errors(
     if article and entry.msgid_plural:
         return [f"template: {PLURAL_ARTICLE}"]
     key = (
+        entry.msgctxt,
         entry.msgid,
         entry.msgid_plural,
         entry.msgstr,

@@ -171,7 +171,13 @@ def _page(
     gated = job.gated or gate_article(config, lang, job.article)
     info, source = locale_info(lang), locale_info(config.source_language)
     translated = translate_article(
-        parsed, gated, info, source, image_prefix=f"../{MEDIA}/", annotate=annotate
+        parsed,
+        gated,
+        info,
+        source,
+        image_prefix=f"../{MEDIA}/",
+        annotate=annotate,
+        links=gated.links,
     )
     draft = not gated.summary.complete or ui_missing > 0
     html_path = config.output_dir / lang / f"{slug}.html"
@@ -184,6 +190,7 @@ def _page(
     context: dict[str, object] = {
         "article": translated,
         "body": Markup(translated.body_html),
+        "parts": [(Markup(part.html), part.notes) for part in translated.parts],
         "locale": info,
         "source": source,
         "clinic": config.clinic,
