@@ -149,7 +149,7 @@ _BREAK_BEFORE = "?&#"
 
 def address_html(address: str) -> str:
     """The address as HTML with line-break opportunities (U+200B, no hyphen) only after a
-    `/` and before `? & #`, never inside `http://` nor after one of its own hyphens."""
+    `/` and before `? & #`, never inside `http://` nor after one of its own hyphens or a `?`."""
     head = ""
     if address.lower().startswith(("http://", "https://")):
         head, address = address[: address.index("//") + 2], address[address.index("//") + 2 :]
@@ -158,8 +158,8 @@ def address_html(address: str) -> str:
         if char in _BREAK_BEFORE and index:
             out.append(ZERO_WIDTH_SPACE)
         out.append(escapeHtml(char))
-        if char == "-":  # a line never ends at a hyphen of the address: it would read as added
-            out.append(WORD_JOINER)
+        if char in "-?!":  # a line never ends at a hyphen (it would read as added) nor
+            out.append(WORD_JOINER)  # at a '?' (the break comes before it)
         if char in _BREAK_AFTER and index + 1 < len(address):
             out.append(ZERO_WIDTH_SPACE)
     return "".join(out)

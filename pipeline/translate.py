@@ -59,8 +59,9 @@ class SegmentStatus:
 
 @dataclass(frozen=True)
 class BodyPart:
-    """A top-level section of the body (or what comes before the first) and the printed
-    addresses of its external links, listed at its end on paper."""
+    """The text under one heading, up to the next heading (or what comes before the first),
+    and the printed addresses of its external links, listed at its end on paper: as near
+    to the links as the text's own structure allows."""
 
     html: str
     notes: tuple[LinkNote, ...]
@@ -128,7 +129,7 @@ class TranslatedArticle:
     headings: dict[str, tuple[str, LocaleInfo]]
     """Plain source heading → (shown text, its language)."""
     parts: tuple[BodyPart, ...] = ()
-    """The body cut before each `##` section, each part with the addresses its links print."""
+    """The body cut before each heading, each part with the addresses its links print."""
 
     def count(self, status: str) -> int:
         return sum(1 for s in self.statuses if s.status == status)
@@ -331,7 +332,7 @@ def translate_article(
 
     fixed = {index: (text, tags) for index, text, tags in parsed.fixed}
     for index, token in enumerate(tokens):
-        if token.type == "heading_open" and token.tag == "h2" and token.level == 0 and index:
+        if token.type == "heading_open" and token.level == 0 and index:
             starts.append(index)
             notes.new_part()
         if token.type != "inline":

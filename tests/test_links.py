@@ -137,7 +137,7 @@ def test_addresses_break_after_slashes_and_before_queries_never_in_the_scheme() 
     zwsp, wj = "\u200b", "\u2060"
     shown = address_html("http://old.example.net/a-b/c?x=1&y=2#top")
     assert shown.startswith("http://old.example.net/" + zwsp)  # not inside http://
-    assert f"a-{wj}b/{zwsp}c{zwsp}?x=1{zwsp}&amp;y=2{zwsp}#top" in shown
+    assert f"a-{wj}b/{zwsp}c{zwsp}?{wj}x=1{zwsp}&amp;y=2{zwsp}#top" in shown
     assert shown.replace(zwsp, "").replace(wj, "") == "http://old.example.net/a-b/c?x=1&amp;y=2#top"
 
 
@@ -358,10 +358,30 @@ def test_printed_addresses_in_both_editions(built: Built, large: bool) -> None:
 
 
 def test_right_to_left_handout_prints_addresses_left_to_right(built: Built) -> None:
+    """On an Arabic page the number is at the right, the address (left to right) beside it."""
+    import pdfplumber
+
     for large in (False, True):
         flat = " ".join(built.text("ar", large).split())
         assert "example.org/charity" in flat
-        assert "ms-clinic@example.org" in flat
+        with pdfplumber.open(built.pdf("ar", large)) as pdf:
+            words = [w for page in pdf.pages for w in page.extract_words()]
+        (address,) = [w for w in words if w["text"] == "ms-clinic@example.org"]
+        (number,) = [
+            w
+            for w in words
+            if w["text"] == "3" and abs(w["top"] - address["top"]) < 8 and w["x0"] > address["x1"]
+        ]
+        assert number["x0"] - address["x1"] < 30  # beside it, not across the page
+        en = [w for w in _words(built.pdf("en", large)) if w["text"] == "ms-clinic@example.org"]
+        assert en[0]["x0"] < number["x0"]
+
+
+def _words(pdf_path: Path) -> list[dict[str, object]]:
+    import pdfplumber
+
+    with pdfplumber.open(pdf_path) as pdf:
+        return [w for page in pdf.pages for w in page.extract_words()]
 
 
 def test_web_page_keeps_plain_links_without_notes(built: Built) -> None:
