@@ -300,9 +300,11 @@ def translate_article(
     image_prefix: str = "",
     annotate: bool = False,
     links: Mapping[str, str] | None = None,
+    link_notes: bool = False,
 ) -> TranslatedArticle:
     """Render the article body in `locale`, falling back segment by segment; `links` are
-    the translation's own link targets (`Lookup.links`)."""
+    the translation's own link targets (`Lookup.links`); with `link_notes`, each external
+    link is followed by its note number and each part lists its addresses (for print)."""
     from pipeline.scripts import native_digits
 
     notes = NoteBook(lambda n: native_digits(n, locale.cldr), parsed.article.path)
@@ -354,12 +356,20 @@ def translate_article(
         if index in texts:
             block, text, fallback = texts[index]
             rendered = tagged_to_html(
-                text, block.segment.tags, images, image_prefix, links, notes, block.segment.line
+                text,
+                block.segment.tags,
+                images,
+                image_prefix,
+                links,
+                notes if link_notes else None,
+                block.segment.line,
             )
             if fallback and locale.code != source.code:
                 _set_lang(tokens[block.attr_token_index], source)
         elif index in fixed:
-            rendered = tagged_to_html(*fixed[index], images, image_prefix, links, notes)
+            rendered = tagged_to_html(
+                *fixed[index], images, image_prefix, links, notes if link_notes else None
+            )
         else:
             rendered = "".join(images.values())
         kept = fixed[index][0] if index in fixed else ""

@@ -178,6 +178,7 @@ def _page(
         image_prefix=f"../{MEDIA}/",
         annotate=annotate,
         links=gated.links,
+        link_notes=True,
     )
     draft = not gated.summary.complete or ui_missing > 0
     html_path = config.output_dir / lang / f"{slug}.html"
