@@ -416,3 +416,25 @@ def test_shipped_languages_translate_the_label() -> None:
         entry = parse_po(po).find("Links in this section")
         assert entry is not None and entry.msgstr and "fuzzy" not in entry.flags, po
     assert shutil.which("msgfmt")
+
+
+def test_a_localised_target_cannot_break_out_of_its_attribute() -> None:
+    """Escaped where it is inserted, whatever reached it (the gate normalises it first)."""
+    from pipeline.segments import Tag
+    from pipeline.translate import NoteBook, tagged_to_html
+
+    tag = Tag("a1", '<a href="https://e.org/">', "</a>", href="https://e.org/")
+    notes = NoteBook(str, Path("demo.md"))
+    html = tagged_to_html(
+        "Vea <a1>la guía</a1>.",
+        (tag,),
+        {},
+        links={"https://e.org/": 'https://e.es/"><script>alert(1)</script>'},
+        notes=notes,
+    )
+    assert html == (
+        'Vea <a href="https://e.es/&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;">la guía</a>'
+        '<sup class="link-ref">1</sup>.'
+    )
+    assert [n.address for n in notes.parts[0]] == ['e.es/"><script>alert(1)</script>']
+    assert "<script>" not in notes.parts[0][0].html
