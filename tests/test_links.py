@@ -6,7 +6,7 @@ plain links. Extraction adds one `msgctxt "link"` entry per distinct external ta
 pre-filled with the source URL; a translator's own URL is used in the page, the PDF's link
 and the printed address, and an invalid one is a check error that falls back to the source
 URL, named once. One small project is built once for the module (Spanish and Arabic, both
-editions) and read back with pdftotext and pypdf.
+editions; Persian for its digits) and read back with pdftotext, pypdf and pdfplumber.
 """
 
 from __future__ import annotations
@@ -102,7 +102,7 @@ class Built:
 def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     project = make_project(tmp_path_factory.mktemp("links"), ARTICLE)
     pyproject = project / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text().replace('["es"]', '["es", "ar"]'))
+    pyproject.write_text(pyproject.read_text().replace('["es"]', '["es", "ar", "fa"]'))
     run_cli("extract", cwd=project)
     run_cli("update", cwd=project)
     es = project / "locales" / "es" / "LC_MESSAGES"
@@ -375,6 +375,18 @@ def test_right_to_left_handout_prints_addresses_left_to_right(built: Built) -> N
         assert number["x0"] - address["x1"] < 30  # beside it, not across the page
         en = [w for w in _words(built.pdf("en", large)) if w["text"] == "ms-clinic@example.org"]
         assert en[0]["x0"] < number["x0"]
+
+
+def test_note_numbers_are_in_the_languages_digits(built: Built) -> None:
+    """Persian writes its note numbers ۱ ۲ ۳, in the text and in the list alike."""
+    html = built.html("fa")
+    assert '<sup class="link-ref">۲</sup>' in html
+    assert '<span class="link-number">۲</span>' in html
+    assert '<li value="2">' in html
+    for large in (False, True):
+        flat = " ".join(built.text("fa", large).split())
+        assert "your neurologist ۲" in flat and "the charity ۴" in flat
+        assert "ms-clinic@example.org ۳" in flat  # the list, read right to left
 
 
 def _words(pdf_path: Path) -> list[dict[str, object]]:
