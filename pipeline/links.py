@@ -165,6 +165,12 @@ def address_html(address: str) -> str:
     return "".join(out)
 
 
+def comparable_address(text: str) -> str:
+    """An address as written in text or as a target, levelled for comparison: case, the
+    scheme (`https://`, `mailto:`), `www.` and a final `/` or `.` do not count."""
+    return _comparable(text)
+
+
 def _comparable(text: str) -> str:
     text = text.strip().casefold()
     text = re.sub(r"^(?:https?://|mailto:)", "", text)

@@ -22,7 +22,7 @@ import polib
 from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
-from pipeline.checks import entry_errors, entry_state
+from pipeline.checks import entry_errors, entry_state, link_aliases
 from pipeline.errors import display_path
 from pipeline.links import LINK_CONTEXT, LinkNote, is_external, printed_address, text_is_address
 from pipeline.locales import LocaleInfo
@@ -217,6 +217,8 @@ class Lookup:
         and for each `link` entry whose target the gate refused."""
         self.links: dict[str, str] = {}
         """Source link target → the translation's own (valid, reviewed, not the same)."""
+        self.aliases = link_aliases(catalog) if catalog is not None and not trusted else frozenset()
+        """The addresses the catalog localises, which its texts may show localised."""
         if catalog is not None:
             for entry in catalog:
                 if entry.obsolete or not entry.msgid:
@@ -258,9 +260,13 @@ class Lookup:
         if self.trusted:
             return entry.msgstr, SegmentStatus(segment.text, TRANSLATED, *where)
         domain = self.path.stem if self.path is not None else ""
-        state = entry_state(entry, self.lang, domain, self.source_language, article=True)
+        state = entry_state(
+            entry, self.lang, domain, self.source_language, article=True, aliases=self.aliases
+        )
         if state == INVALID:
-            problems = entry_errors(entry, self.lang, domain, self.source_language, article=True)
+            problems = entry_errors(
+                entry, self.lang, domain, self.source_language, article=True, aliases=self.aliases
+            )
             return None, SegmentStatus(segment.text, INVALID, *where, "; ".join(problems))
         if state != TRANSLATED:
             return None, SegmentStatus(segment.text, state, *where)

@@ -450,3 +450,46 @@ def test_a_localised_target_cannot_break_out_of_its_attribute() -> None:
     )
     assert [n.address for n in notes.parts[0]] == ['e.es/"><script>alert(1)</script>']
     assert "<script>" not in notes.parts[0][0].html
+
+
+def test_a_text_may_show_the_localised_address_its_link_entry_gives(tmp_path: Path) -> None:
+    """`Visit <a1>www.mssociety.org.uk</a1>`: with the link localised to www.sep.fr, the
+    translation may say `www.sep.fr` (the `urls` check accepts it, the gate publishes it);
+    without it, the changed address is an error as before."""
+    from pipeline.checks import check_catalog
+    from pipeline.segments import Segment
+    from pipeline.stats import catalog_row
+    from pipeline.translate import Lookup
+
+    text = "Visit <a1>www.mssociety.org.uk</a1> for more."
+    path = tmp_path / "locales" / "fr" / "LC_MESSAGES" / "demo.po"
+
+    def catalog(target: str) -> polib.POFile:
+        po = polib.POFile()
+        po.metadata = {
+            "Language": "fr",
+            "Content-Type": "text/plain; charset=UTF-8",
+            "Plural-Forms": "nplurals=2; plural=(n > 1);",
+        }
+        po.append(polib.POEntry(msgid=text, msgstr="Voir <a1>www.sep.fr</a1> pour en savoir plus."))
+        po.append(
+            polib.POEntry(msgctxt="link", msgid="https://www.mssociety.org.uk/", msgstr=target)
+        )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_po(path, po)
+        return parse_po(path)  # with line numbers, as the commands read it
+
+    kept = catalog("https://www.mssociety.org.uk/")
+    localised = catalog("https://www.sep.fr/")
+    segment = Segment(text, "paragraph", (), Path("source/demo.md"), 9)
+    urls = [f for f in check_catalog(path, localised, "fr", "demo")[0] if f.check == "urls"]
+    assert urls == []
+    assert (
+        Lookup(localised, path, "fr").find(segment)[0]
+        == "Voir <a1>www.sep.fr</a1> pour en savoir plus."
+    )
+    assert catalog_row("fr", "demo", localised).translated == 2
+    urls = [f for f in check_catalog(path, kept, "fr", "demo")[0] if f.check == "urls"]
+    assert len(urls) == 1 and "www.sep.fr" in urls[0].message
+    assert Lookup(kept, path, "fr").find(segment)[0] is None
+    assert catalog_row("fr", "demo", kept).invalid == 1
