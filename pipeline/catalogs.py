@@ -13,11 +13,13 @@ from pathlib import Path
 import polib
 
 from pipeline.errors import TemplateError
+from pipeline.links import LINK_CONTEXT, is_external
 from pipeline.locales import locale_info
 from pipeline.merge import merge
+from pipeline.model import TAG_RE
 from pipeline.model import UI_DOMAIN as UI_DOMAIN
 from pipeline.po import generate_po
-from pipeline.segments import Segment
+from pipeline.segments import ParsedArticle, Segment
 
 TEMPLATE_KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 _PLACEHOLDER = re.compile(r"%\([A-Za-z_][A-Za-z0-9_]*\)[sdifr]|%[sdif]")
@@ -74,9 +76,15 @@ def new_catalog(project: str, creation: str) -> polib.POFile:
 
 
 def article_template(
-    root: Path, slug: str, segments: Iterable[Segment], creation: str
+    root: Path,
+    slug: str,
+    segments: Iterable[Segment],
+    creation: str,
+    links: Iterable[LinkTarget] = (),
 ) -> polib.POFile:
-    """The `.pot` of one article: identical texts share one entry."""
+    """The `.pot` of one article: identical texts share one entry; then one `link` entry
+    per distinct external link target, its msgstr pre-filled with the source URL (kept
+    as it is, the page links where the source does)."""
     catalog = new_catalog(slug, creation)
     by_id: dict[str, polib.POEntry] = {}
     for segment in segments:
@@ -88,7 +96,63 @@ def article_template(
             catalog.append(entry)
         elif segment.comment not in entry.comment.split("\n"):
             entry.comment += "\n" + segment.comment
+    targets: dict[str, polib.POEntry] = {}
+    for link in links:
+        entry = targets.get(link.href)
+        if entry is None:
+            entry = polib.POEntry(
+                msgctxt=LINK_CONTEXT, msgid=link.href, msgstr=link.href, comment=_LINK_HELP
+            )
+            entry.occurrences = [(_relative(root, link.path), "")]
+            targets[link.href] = entry
+            catalog.append(entry)
+        if link.comment not in entry.comment.split("\n"):
+            entry.comment += "\n" + link.comment
     return catalog
+
+
+_LINK_HELP = (
+    "Link target: keep this address, or give your language's own page (https://, http://"
+    " or mailto:)"
+)
+
+
+@dataclass(frozen=True)
+class LinkTarget:
+    """An external link of an article, for its `link` entry in the `.pot`."""
+
+    href: str
+    text: str
+    """The link's text in the source, tags removed."""
+    section: tuple[str, ...]
+    path: Path
+    line: int
+
+    @property
+    def comment(self) -> str:
+        where = " › ".join(self.section)
+        text = self.text if len(self.text) <= 60 else self.text[:59] + "…"
+        return f"Link “{text}”" + (f" in section: {where}" if where else "")
+
+
+def link_targets(parsed: ParsedArticle) -> list[LinkTarget]:
+    """The article's web and mail links, in document order (paragraphs, then the blocks
+    whose only content is a link)."""
+    found: list[tuple[int, LinkTarget]] = []
+    path = parsed.article.path
+    for block in parsed.blocks:
+        segment = block.segment
+        for tag in segment.tags:
+            if tag.href and is_external(tag.href):
+                inner = re.search(rf"<{tag.name}>(.*?)</{tag.name}>", segment.text)
+                text = TAG_RE.sub("", inner[1]) if inner else tag.label
+                link = LinkTarget(tag.href, text, segment.section, path, segment.line)
+                found.append((block.token_index, link))
+    for index, _text, tags in parsed.fixed:
+        for tag in tags:
+            if tag.href and is_external(tag.href):
+                found.append((index, LinkTarget(tag.href, tag.label, (), path, 0)))
+    return [link for _index, link in sorted(found, key=lambda item: item[0])]
 
 
 def extract_templates(root: Path, templates: Iterable[Path]) -> list[UIString]:

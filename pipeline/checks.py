@@ -35,6 +35,7 @@ import polib
 from pipeline.config import Config
 from pipeline.errors import display_path
 from pipeline.glossary import Glossary, glossary_for
+from pipeline.links import LINK_CONTEXT, comparable_address, printed_address, target_problem
 from pipeline.locales import PSEUDO, invalid_reason, locale_info
 from pipeline.model import (
     TAG_RE,
@@ -571,9 +572,47 @@ def addresses(text: str) -> list[str]:
     return [m[0] for m in ADDRESS.finditer(TAG_RE.sub(" ", text))]
 
 
-def _url_problems(form: _Form) -> list[str]:
-    """Errors: a URL, e-mail address or domain of the source changed, dropped or added."""
+Aliases = frozenset[tuple[str, str]]
+"""(source address, localised address) pairs, levelled by `links.comparable_address`: the
+targets a catalog's `link` entries localise, which its texts may show instead."""
+
+
+def link_aliases(catalog: Iterable[polib.POEntry]) -> Aliases:
+    """The localised link targets of a catalog (reviewed, valid, not the source's own): a
+    text that shows the source's address as a link's words may show the localised one."""
+    return frozenset(
+        (
+            comparable_address(printed_address(entry.msgid)),
+            comparable_address(printed_address(entry.msgstr)),
+        )
+        for entry in catalog
+        if entry.msgctxt == LINK_CONTEXT
+        and not entry.obsolete
+        and entry.msgstr
+        and entry.msgstr != entry.msgid
+        and "fuzzy" not in entry.flags
+        and not target_problem(entry.msgstr)
+    )
+
+
+def _url_problems(form: _Form, aliases: Aliases = frozenset()) -> list[str]:
+    """Errors: a URL, e-mail address or domain of the source changed, dropped or added. An
+    address the catalog's `link` entries localise may be shown localised."""
     have = addresses(form.text)
+    if aliases:
+        wanted_all = {a for source in form.sources for a in addresses(source)}
+        stands_for = {
+            comparable_address(to): comparable_address(address)
+            for address in wanted_all
+            for source, to in aliases
+            if source == comparable_address(address)
+        }
+        # what each localised address stands for: the source's own address text
+        back = {
+            level: next(a for a in wanted_all if comparable_address(a) == source)
+            for level, source in stands_for.items()
+        }
+        have = [back.get(comparable_address(a), a) for a in have]
     for source in form.sources:
         wanted = addresses(source)
         if sorted(set(have)) == sorted(set(wanted)):
@@ -584,6 +623,12 @@ def _url_problems(form: _Form) -> list[str]:
         f"address {a!r} is not in the source text" for a in dict.fromkeys(have) if a not in wanted
     ]
     return problems
+
+
+def _link_problems(form: _Form) -> list[str]:
+    """Errors: a `link` entry's target that the build may not use (`links.target_problem`)."""
+    problem = target_problem(form.text)
+    return [f"{problem}; the source's link is used"] if problem else []
 
 
 def _double_space_problems(form: _Form) -> list[str]:
@@ -1248,8 +1293,13 @@ def _entry_checks(
     source_language: str | None,
     domain: str = "",
     usage: LanguageUsage | None = None,
+    aliases: Aliases = frozenset(),
 ) -> list[tuple[str, str, _FormCheck]]:
     """(check, severity, function) for every check that compares a form with its source."""
+    if entry.msgctxt == LINK_CONTEXT:
+        # A link target: not text to compare with its source but a URL of the language's
+        # own choosing (`pipeline.links`), as strictly validated as a source link.
+        return [("urls", ERROR, _link_problems)]
     percent, brace = _uses_percent(entry, domain), _uses_brace(entry)
     mapping = domain == UI_DOMAIN
     same_language = source_language is not None and _primary(source_language) == _primary(lang)
@@ -1257,7 +1307,7 @@ def _entry_checks(
         ("tags", ERROR, lambda f: _any_source(f, check_tags)),
         ("placeholders", ERROR, lambda f: _placeholder_problems(f, percent, brace, mapping)),
         ("numbers", ERROR, lambda f: _number_problems(f, percent)),
-        ("urls", ERROR, _url_problems),
+        ("urls", ERROR, lambda f: _url_problems(f, aliases)),
         ("characters", ERROR, lambda f: _character_problems(f, lang)),
         ("whitespace", ERROR, lambda f: _whitespace_problems(f, lang)),
         ("whitespace", WARNING, _double_space_problems),
@@ -1313,6 +1363,7 @@ def check_catalog(
     plural = _plural_info(lang)
     if usage is None:
         usage = language_usage(live_entries(catalog))
+    aliases = link_aliases(live_entries(catalog))
     _check_header(sink, catalog, lang, _header_lines(text), plural)
     first: dict[str, int] = {}
     counts = {FUZZY: 0, UNTRANSLATED: 0}
@@ -1339,8 +1390,8 @@ def check_catalog(
             counts[state] += 1
             first.setdefault(state, entry.linenum)
             continue
-        _check_entry(sink, entry, lang, plural, source_language, domain, usage)
-        if glossary is not None:
+        _check_entry(sink, entry, lang, plural, source_language, domain, usage, aliases=aliases)
+        if glossary is not None and entry.msgctxt != LINK_CONTEXT:
             _check_glossary(sink, entry, glossary, plural)
     if counts[UNTRANSLATED]:
         n = counts[UNTRANSLATED]
@@ -1375,11 +1426,14 @@ def _check_entry(
     domain: str = "",
     usage: LanguageUsage | None = None,
     errors_only: bool = False,
+    aliases: Aliases = frozenset(),
 ) -> None:
     """Run every form-level check on a translated entry; one finding per check and severity.
 
     `errors_only` skips the warnings (the publishing gate needs only errors)."""
-    for check, severity, function in _entry_checks(entry, lang, source_language, domain, usage):
+    for check, severity, function in _entry_checks(
+        entry, lang, source_language, domain, usage, aliases
+    ):
         if errors_only and severity != ERROR:
             continue
         problems = [f"{form.label}{p}" for form in _forms(entry, plural) for p in function(form)]
@@ -1404,6 +1458,7 @@ def entry_errors(
     source_language: str | None = "en",
     *,
     article: bool = False,
+    aliases: Aliases = frozenset(),
 ) -> list[str]:
     """The check errors of a translated entry (`check: message`), flags honoured except for
     the checks in `UNSILENCEABLE`; empty when it may be published. An `article` message
@@ -1411,6 +1466,7 @@ def entry_errors(
     if article and entry.msgid_plural:
         return [f"template: {PLURAL_ARTICLE}"]
     key = (
+        entry.msgctxt,
         entry.msgid,
         entry.msgid_plural,
         entry.msgstr,
@@ -1419,6 +1475,7 @@ def entry_errors(
         lang,
         domain,
         source_language,
+        aliases,
     )
     found = _ERRORS_CACHE.get(key)
     if found is None:
@@ -1430,7 +1487,9 @@ def entry_errors(
             and len(entry.msgstr_plural) != plural.nplurals
         ):
             sink.add(entry, 0, "header", ERROR, f"{len(entry.msgstr_plural)} plural forms")
-        _check_entry(sink, entry, lang, plural, source_language, domain, errors_only=True)
+        _check_entry(
+            sink, entry, lang, plural, source_language, domain, errors_only=True, aliases=aliases
+        )
         found = tuple(f"{f.check}: {f.message}" for f in sink.findings if f.severity == ERROR)
         if len(_ERRORS_CACHE) > 100_000:
             _ERRORS_CACHE.clear()
@@ -1448,14 +1507,18 @@ def entry_state(
     source_language: str | None = "en",
     *,
     article: bool = False,
+    aliases: Aliases = frozenset(),
 ) -> EntryState:
     """The publishing gate: an entry is usable (`translated`) when it is translated, not
     fuzzy and free of every check error. `check`, `stats`, `build`, `serve` and the
-    report all ask this one function."""
+    report all ask this one function. `aliases` are the catalog's localised link targets
+    (`link_aliases`), which its texts may show in place of the source's addresses."""
     if entry is None:
         return UNTRANSLATED
     state = raw_state(entry)
-    if state == TRANSLATED and entry_errors(entry, lang, domain, source_language, article=article):
+    if state == TRANSLATED and entry_errors(
+        entry, lang, domain, source_language, article=article, aliases=aliases
+    ):
         return INVALID
     return state
 

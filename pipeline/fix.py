@@ -21,6 +21,7 @@ from pathlib import Path
 import polib
 
 from pipeline.config import Config
+from pipeline.links import LINK_CONTEXT
 from pipeline.model import TAG_RE, EntryState, Layout, live_entries, raw_state
 from pipeline.po import parse_po
 
@@ -135,8 +136,8 @@ def fix_entry(entry: polib.POEntry, lang: str) -> list[str]:
     """Apply the fixes to a reviewed translation in place; return what changed (empty: none).
 
     Plural forms are compared with `msgid_plural` (the first form with `msgid`)."""
-    if raw_state(entry) != EntryState.TRANSLATED:
-        return []
+    if raw_state(entry) != EntryState.TRANSLATED or entry.msgctxt == LINK_CONTEXT:
+        return []  # a link target is a URL: nothing to fix in it
     changes: list[str] = []
 
     def apply(text: str, source: str, store: Callable[[str], None]) -> None:

@@ -37,6 +37,14 @@ msgid stays as `#|` for review, and stays there on later updates until a transla
 deletes it. Tags, placeholders and anything that looks like an address or number must
 be identical, so a carried translation never says something its new source does not.
 msgmerge makes such a message fuzzy; with `carry_over` off, so do we.
+
+Link entries (`msgctxt "link"`, `pipeline.links`) hold a URL that the template pre-fills
+as its own translation. A new one takes an old link entry's translation only when that
+one was localised (its msgstr not its msgid) and the template dropped it, the most
+similar pairs first, then fuzzy; else it keeps the template's pre-filled URL, so a
+changed source link leaves a language translated. Link entries and text messages are
+never matched with one another, and an old link entry that only repeated its URL is
+dropped, not kept obsolete: it holds no translator's work.
 """
 
 from __future__ import annotations
@@ -47,6 +55,7 @@ from collections.abc import Iterable
 import polib
 
 from pipeline.fuzzy import FuzzyMatcher
+from pipeline.links import LINK_CONTEXT
 from pipeline.model import EntryState, raw_state
 
 _KNOWN_FIELDS = (
@@ -311,8 +320,21 @@ def merge(
             if entry.msgid and raw_state(entry) == EntryState.TRANSLATED:
                 loose.setdefault((entry.msgctxt, carry_key(entry.msgid)), entry)
 
+    moved = _moved_links(template, olds, by_key) if fuzzy_matching else {}
     for ref in _messages(template):
         old = by_key.get((ref.msgctxt, ref.msgid))
+        if ref.msgctxt == LINK_CONTEXT:
+            if old is None and ref.msgid in moved:
+                old = moved[ref.msgid]
+                used.add(id(old))
+                result.append(_matched(ref, old, True, nplurals))
+                continue
+            if old is None:
+                result.append(_unmatched(ref, nplurals))
+            else:
+                used.add(id(old))
+                result.append(_matched(ref, old, False, nplurals, keep_previous=carry_over))
+            continue
         if carry_over and ref.msgid and (old is None or not has_translation(old)):
             near = loose.get((ref.msgctxt, carry_key(ref.msgid)))
             if near is not None and _carry_candidate(near, ref):
@@ -323,7 +345,9 @@ def merge(
         fuzzily = False
         if old is None and fuzzy_matching and ref.msgid:
             if matcher is None:
-                matcher = FuzzyMatcher(entry for entry in olds if _first_form(entry))
+                matcher = FuzzyMatcher(
+                    entry for entry in olds if _first_form(entry) and entry.msgctxt != LINK_CONTEXT
+                )
             old = matcher.best(ref.msgctxt, ref.msgid)
             fuzzily = old is not None
         if old is None:
@@ -339,8 +363,46 @@ def merge(
             if id(old) not in used
             and has_translation(old)
             and (old.msgid or old.msgctxt is not None)
+            and (old.msgctxt != LINK_CONTEXT or _localised_link(old))
         )
     return result
+
+
+def _moved_links(
+    template: polib.POFile, olds: list[polib.POEntry], by_key: dict[Key, polib.POEntry]
+) -> dict[str, polib.POEntry]:
+    """New link target → the localised old link entry it most likely replaces: old ones
+    the template dropped, each paired once with the most similar new target (similarity
+    over 0.6), the most similar pairs first, since URLs share long prefixes."""
+    from difflib import SequenceMatcher
+
+    keys = {(e.msgctxt, e.msgid) for e in _messages(template)}
+    gone = [e for e in olds if _localised_link(e) and (e.msgctxt, e.msgid) not in keys]
+    new = [
+        e.msgid
+        for e in _messages(template)
+        if e.msgctxt == LINK_CONTEXT and (LINK_CONTEXT, e.msgid) not in by_key
+    ]
+    pairs = sorted(
+        (
+            (SequenceMatcher(None, old.msgid, target).ratio(), index, target, old)
+            for index, old in enumerate(gone)
+            for target in new
+        ),
+        key=lambda pair: (-pair[0], pair[1], pair[2]),
+    )
+    moved: dict[str, polib.POEntry] = {}
+    taken: set[int] = set()
+    for ratio, _index, target, old in pairs:
+        if ratio > 0.6 and target not in moved and id(old) not in taken:
+            moved[target] = old
+            taken.add(id(old))
+    return moved
+
+
+def _localised_link(entry: polib.POEntry) -> bool:
+    """A link entry whose translator gave a target of their own."""
+    return entry.msgctxt == LINK_CONTEXT and bool(entry.msgstr) and entry.msgstr != entry.msgid
 
 
 def _messages(template: polib.POFile) -> Iterable[polib.POEntry]:

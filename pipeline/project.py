@@ -11,6 +11,7 @@ from pipeline.catalogs import (
     UI_DOMAIN,
     article_template,
     extract_templates,
+    link_targets,
     new_po,
     now_stamp,
     stable_text,
@@ -64,7 +65,7 @@ def templates(config: Config, only: list[Path] | None = None) -> dict[str, polib
             parsed = segment_article(read_article(path))
             check_references(config, path, parsed.images, parsed.links)
             result[parsed.article.slug] = article_template(
-                config.root, parsed.article.slug, parsed.segments, creation
+                config.root, parsed.article.slug, parsed.segments, creation, link_targets(parsed)
             )
     ui_files = template_files(config)
     if wanted is None or wanted & {p.resolve() for p in ui_files}:

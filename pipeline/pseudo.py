@@ -14,6 +14,7 @@ from pipeline.catalogs import new_po
 from pipeline.checks import ADDRESS
 from pipeline.config import Config
 from pipeline.fsutil import write_text
+from pipeline.links import LINK_CONTEXT
 from pipeline.model import Layout
 from pipeline.po import generate_po
 from pipeline.project import FileChange, read_templates
@@ -53,6 +54,9 @@ def pseudo_catalog(template: polib.POFile, code: str, domain: str) -> polib.POFi
     rtl = code == "ar_XB"
     for entry in catalog:
         if entry.obsolete or not entry.msgid:
+            continue
+        if entry.msgctxt == LINK_CONTEXT:  # a link target stays the source's URL
+            entry.msgstr = entry.msgid
             continue
         if entry.msgid_plural:
             entry.msgstr_plural = {

@@ -42,6 +42,11 @@ class Tag:
     local: bool = False
     """A link to a file under source/: its `href` is relative to source/, and the page that
     shows it sits elsewhere (the build copies the file and prefixes the link)."""
+    href: str = ""
+    """A link's target as the page has it (markdown-it's normalised form): a translation's
+    `link` entry may replace it (`pipeline.links`)."""
+    label: str = ""
+    """An autolink's text, which is its URL (`<a1/>`, never translated)."""
 
     @property
     def paired(self) -> bool:
@@ -180,7 +185,10 @@ def _inline_text(article: Article, children: list[Token], line: int) -> tuple[st
                 label += children[i].content
                 i += 1
             i += 1
-            tags.append(Tag(name, f"<a{_attrs(child)}>{html.escape(label)}</a>", ""))
+            href = str(child.attrs.get("href", ""))
+            tags.append(
+                Tag(name, f"<a{_attrs(child)}>{html.escape(label)}</a>", "", href=href, label=label)
+            )
             parts.append(f"<{name}/>")
         elif kind in _PAIRED:
             name = new(_PAIRED[kind])
@@ -193,7 +201,8 @@ def _inline_text(article: Article, children: list[Token], line: int) -> tuple[st
                 )
             tag = _PAIRED[kind]
             local = tag == "a" and is_local(str(child.attrs.get("href", "")))
-            tags.append(Tag(name, f"<{tag}{_attrs(child)}>", f"</{tag}>", local))
+            href = str(child.attrs.get("href", "")) if tag == "a" else ""
+            tags.append(Tag(name, f"<{tag}{_attrs(child)}>", f"</{tag}>", local, href))
             parts.append(f"<{name}>")
         elif kind in _CLOSE:
             parts.append(f"</{stack.pop()}>")

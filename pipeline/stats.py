@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import polib
 
-from pipeline.checks import UI_DOMAIN, entry_state
+from pipeline.checks import UI_DOMAIN, entry_state, link_aliases
 from pipeline.config import Config
 from pipeline.locales import invalid_reason, locale_info
 from pipeline.model import EntryState, Layout, count_words, live_entries
@@ -78,10 +78,13 @@ def catalog_row(
     counts = dict.fromkeys(EntryState, 0)
     words = dict.fromkeys(EntryState, 0)
     by_key = {(e.msgctxt, e.msgid): e for e in live_entries(catalog)}
+    aliases = link_aliases(by_key.values())
     keys = sorted(template, key=lambda k: (k[0] or "", k[1])) if template is not None else by_key
     for key in keys:
         article = template is not None and domain != UI_DOMAIN  # one text per message
-        state = entry_state(by_key.get(key), lang, domain, source_language, article=article)
+        state = entry_state(
+            by_key.get(key), lang, domain, source_language, article=article, aliases=aliases
+        )
         counts[state] += 1
         words[state] += count_words(key[1])
     return StatRow(

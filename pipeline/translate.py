@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import html
+import itertools
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -19,8 +22,9 @@ import polib
 from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
-from pipeline.checks import entry_errors, entry_state
+from pipeline.checks import entry_errors, entry_state, link_aliases
 from pipeline.errors import display_path
+from pipeline.links import LINK_CONTEXT, LinkNote, is_external, printed_address, text_is_address
 from pipeline.locales import LocaleInfo
 from pipeline.model import TAG_RE, EntryState, check_tags
 from pipeline.segments import Block, ParsedArticle, Segment, Tag, markdown_parser
@@ -54,6 +58,56 @@ class SegmentStatus:
 
 
 @dataclass(frozen=True)
+class BodyPart:
+    """The text under one heading, up to the next heading (or what comes before the first),
+    and the printed addresses of its external links, listed at its end on paper: as near
+    to the links as the text's own structure allows."""
+
+    html: str
+    notes: tuple[LinkNote, ...]
+
+
+class NoteBook:
+    """Numbers the external links of one article in reading order: one number per target
+    (the same address twice is one note), listed in every section that links to it."""
+
+    def __init__(self, digits: Callable[[str], str], path: Path) -> None:
+        self.digits = digits
+        self.path = path
+        self.numbers: dict[str, int] = {}
+        self.parts: list[list[LinkNote]] = [[]]
+
+    def new_part(self) -> None:
+        self.parts.append([])
+
+    def note(self, href: str, line: int) -> str:
+        """The note mark to print after a link to `href`."""
+        number = self.numbers.setdefault(href, len(self.numbers) + 1)
+        mark = self.digits(str(number))
+        if not any(n.number == number for n in self.parts[-1]):
+            self.parts[-1].append(
+                LinkNote(number, mark, href, printed_address(href), self.path, line)
+            )
+        return f'<sup class="link-ref">{mark}</sup>'
+
+
+def _link_target(tag: Tag, links: Mapping[str, str]) -> str:
+    return links.get(tag.href, tag.href)
+
+
+def _relinked(tag: Tag, target: str) -> str:
+    """The tag's opening HTML pointing at `target` (a translation's own link target)."""
+    if target == tag.href:
+        return tag.open_html
+    old = f' href="{html.escape(tag.href)}"'
+    new = f' href="{html.escape(target)}"'
+    if tag.label and not tag.close_html:  # an autolink: its text is its address
+        label = target if tag.label == tag.href else printed_address(target)
+        return f"<a{new}>{html.escape(label)}</a>"
+    return tag.open_html.replace(old, new, 1)
+
+
+@dataclass(frozen=True)
 class TranslatedArticle:
     """An article in one language, ready for the templates."""
 
@@ -74,6 +128,8 @@ class TranslatedArticle:
     statuses: tuple[SegmentStatus, ...]
     headings: dict[str, tuple[str, LocaleInfo]]
     """Plain source heading → (shown text, its language)."""
+    parts: tuple[BodyPart, ...] = ()
+    """The body cut before each heading, each part with the addresses its links print."""
 
     def count(self, status: str) -> int:
         return sum(1 for s in self.statuses if s.status == status)
@@ -94,11 +150,21 @@ class TranslatedArticle:
 
 
 def tagged_to_html(
-    text: str, tags: tuple[Tag, ...], images: dict[str, str], prefix: str = ""
+    text: str,
+    tags: tuple[Tag, ...],
+    images: dict[str, str],
+    prefix: str = "",
+    links: Mapping[str, str] | None = None,
+    notes: NoteBook | None = None,
+    line: int = 0,
 ) -> str:
     """Escape `text` and turn its known numbered tags back into the source's markup; links
-    to files under source/ get `prefix`, where the build copies them."""
+    to files under source/ get `prefix`, where the build copies them. `links` maps source
+    targets to a translation's own; with `notes`, an external link whose text is not its
+    address is followed by its note number (shown in print only)."""
     by_name = {t.name: t for t in tags}
+    links = links or {}
+    inner = {m[1]: m[2] for m in re.finditer(r"<(a[0-9]+)>(.*?)</\1>", text, re.S)}
     out: list[str] = []
     pos = 0
     for match in TAG_RE.finditer(text):
@@ -112,6 +178,12 @@ def tagged_to_html(
             out.append(images[tag.name])
         elif closing:
             out.append(tag.close_html)
+            target = _link_target(tag, links)
+            shown = inner.get(tag.name, "")
+            if notes is not None and is_external(target) and not text_is_address(shown, target):
+                out.append(notes.note(target, line))
+        elif tag.href and is_external(tag.href):
+            out.append(_relinked(tag, _link_target(tag, links)))
         elif tag.local and prefix:
             out.append(tag.open_html.replace(' href="', f' href="{escapeHtml(prefix)}', 1))
         else:
@@ -141,15 +213,36 @@ class Lookup:
         """The source language's own identity catalog: nothing to check."""
         self.entries: dict[str, polib.POEntry] = {}
         self.ignored: list[str] = []
-        """`path:line: ...` for each `msgctxt` entry: never printed, named by the build."""
+        """`path:line: ...` for each `msgctxt` entry: never printed, named by the build;
+        and for each `link` entry whose target the gate refused."""
+        self.links: dict[str, str] = {}
+        """Source link target → the translation's own (valid, reviewed, not the same)."""
+        self.aliases = link_aliases(catalog) if catalog is not None and not trusted else frozenset()
+        """The addresses the catalog localises, which its texts may show localised."""
         if catalog is not None:
             for entry in catalog:
                 if entry.obsolete or not entry.msgid:
                     continue
                 if entry.msgctxt is None:
                     self.entries[entry.msgid] = entry
+                elif entry.msgctxt == LINK_CONTEXT and not trusted:
+                    self._link(entry)
                 elif path is not None and not trusted:
                     self.ignored.append(ignored_context(path, entry))
+
+    def _link(self, entry: polib.POEntry) -> None:
+        """A `link` entry through the gate: its target is used when usable, and named
+        (the source's link is used) when it has a check error."""
+        domain = self.path.stem if self.path is not None else ""
+        state = entry_state(entry, self.lang, domain, self.source_language, article=True)
+        if state == TRANSLATED and entry.msgstr != entry.msgid:
+            self.links[entry.msgid] = markdown_parser().normalizeLink(entry.msgstr)
+        elif state == INVALID and self.path is not None:
+            problems = entry_errors(entry, self.lang, domain, self.source_language, article=True)
+            self.ignored.append(
+                f"{display_path(self.path)}:{entry.linenum}: invalid translation:"
+                f" {'; '.join(problems)}"
+            )
 
     def percent(self, segments: list[Segment]) -> int:
         """Share of `segments` this catalog translates usably, rounded down."""
@@ -167,9 +260,13 @@ class Lookup:
         if self.trusted:
             return entry.msgstr, SegmentStatus(segment.text, TRANSLATED, *where)
         domain = self.path.stem if self.path is not None else ""
-        state = entry_state(entry, self.lang, domain, self.source_language, article=True)
+        state = entry_state(
+            entry, self.lang, domain, self.source_language, article=True, aliases=self.aliases
+        )
         if state == INVALID:
-            problems = entry_errors(entry, self.lang, domain, self.source_language, article=True)
+            problems = entry_errors(
+                entry, self.lang, domain, self.source_language, article=True, aliases=self.aliases
+            )
             return None, SegmentStatus(segment.text, INVALID, *where, "; ".join(problems))
         if state != TRANSLATED:
             return None, SegmentStatus(segment.text, state, *where)
@@ -208,8 +305,16 @@ def translate_article(
     source: LocaleInfo,
     image_prefix: str = "",
     annotate: bool = False,
+    links: Mapping[str, str] | None = None,
+    link_notes: bool = False,
 ) -> TranslatedArticle:
-    """Render the article body in `locale`, falling back segment by segment."""
+    """Render the article body in `locale`, falling back segment by segment; `links` are
+    the translation's own link targets (`Lookup.links`); with `link_notes`, each external
+    link is followed by its note number and each part lists its addresses (for print)."""
+    from pipeline.scripts import native_digits
+
+    notes = NoteBook(lambda n: native_digits(n, locale.cldr), parsed.article.path)
+    starts = [0]
     tokens = [copy.copy(t) for t in parsed.tokens]
     for token in tokens:
         token.attrs = dict(token.attrs)
@@ -235,6 +340,9 @@ def translate_article(
 
     fixed = {index: (text, tags) for index, text, tags in parsed.fixed}
     for index, token in enumerate(tokens):
+        if token.type == "heading_open" and token.level == 0 and index:
+            starts.append(index)
+            notes.new_part()
         if token.type != "inline":
             continue
         children = token.children or []
@@ -253,11 +361,21 @@ def translate_article(
 
         if index in texts:
             block, text, fallback = texts[index]
-            rendered = tagged_to_html(text, block.segment.tags, images, image_prefix)
+            rendered = tagged_to_html(
+                text,
+                block.segment.tags,
+                images,
+                image_prefix,
+                links,
+                notes if link_notes else None,
+                block.segment.line,
+            )
             if fallback and locale.code != source.code:
                 _set_lang(tokens[block.attr_token_index], source)
         elif index in fixed:
-            rendered = tagged_to_html(*fixed[index], images, image_prefix)
+            rendered = tagged_to_html(
+                *fixed[index], images, image_prefix, links, notes if link_notes else None
+            )
         else:
             rendered = "".join(images.values())
         kept = fixed[index][0] if index in fixed else ""
@@ -290,7 +408,16 @@ def translate_article(
     disclaimer = front("disclaimer")
     summary = front("summary")
     title = front("title")
-    body = markdown_parser().renderer.render(tokens, markdown_parser().options, {})
+    parser = markdown_parser()
+    bounds = [*starts, len(tokens)]
+    parts = tuple(
+        BodyPart(
+            parser.renderer.render(tokens[start:end], parser.options, {}),
+            tuple(notes.parts[number]),
+        )
+        for number, (start, end) in enumerate(itertools.pairwise(bounds))
+    )
+    body = "".join(part.html for part in parts)
     return TranslatedArticle(
         parsed=parsed,
         locale=locale,
@@ -305,4 +432,5 @@ def translate_article(
         body_html=body,
         statuses=tuple(statuses),
         headings=headings,
+        parts=parts,
     )

@@ -17,7 +17,7 @@ def test_segments_become_tagged_msgids(tmp_path: Path) -> None:
     project = make_project(tmp_path)
     run_cli("extract", cwd=project)
     pot = polib.pofile(str(project / "locales" / "demo.pot"))
-    ids = [e.msgid for e in pot]
+    ids = [e.msgid for e in pot if e.msgctxt is None]
     assert ids == [
         "Test article",
         "A short summary.",
@@ -34,7 +34,12 @@ def test_segments_become_tagged_msgids(tmp_path: Path) -> None:
         "2 mg",
     ]
     text = (project / "locales" / "demo.pot").read_text("utf-8")
-    assert "example.org" not in text and "cells.svg" not in text
+    assert "cells.svg" not in text
+    assert not any("example.org" in msgid for msgid in ids)  # link targets: own entries
+    # then one `link` entry per distinct external target, pre-filled with the source URL
+    links = [(e.msgid, e.msgstr) for e in pot if e.msgctxt == "link"]
+    assert links == [("https://example.org/neuro",) * 2, ("https://example.org/other",) * 2]
+    assert [e.msgctxt for e in pot][-2:] == ["link", "link"]
     entry = pot.find(ids[3])
     # identical texts share one entry; link targets differ but are not part of the msgid
     assert entry.comment.splitlines() == [
@@ -138,6 +143,8 @@ def test_links_are_restored_from_the_source_by_tag(tmp_path: Path) -> None:
     po_path = project / "locales" / "es" / "LC_MESSAGES" / "demo.po"
     catalog = parse_po(po_path)
     for entry in catalog:
+        if entry.msgctxt == "link":  # kept as pre-filled: the source's targets
+            continue
         entry.msgstr = {
             "Ask <a1>your neurologist</a1> about <strong1>HSCT</strong1>, the <em1>transplant</em1> "
             "with <code1/>.": "Pregunte por el <strong1>TCMH</strong1> (<em1>trasplante</em1>, "
@@ -149,9 +156,10 @@ def test_links_are_restored_from_the_source_by_tag(tmp_path: Path) -> None:
     html = (project / "output" / "es" / "demo.html").read_text("utf-8")
     assert (
         "Pregunte por el <strong>TCMH</strong> (<em>trasplante</em>, <code>code</code>) a "
-        '<a href="https://example.org/neuro" title="Neurology">su neurólogo</a>.'
+        '<a href="https://example.org/neuro" title="Neurology">su neurólogo</a>'
+        '<sup class="link-ref">1</sup>.'
     ) in html
-    assert '<a href="https://example.org/other">su neurólogo</a>' in html
+    assert '<a href="https://example.org/other">su neurólogo</a><sup class="link-ref">2' in html
     assert (
         '<figure><img src="../media/images/cells.svg" alt="A DRAWING OF CELLS" /></figure>' in html
     )

@@ -294,7 +294,7 @@ def test_a_failed_build_leaves_the_previous_outputs(tmp_path: Path) -> None:
     before = pdf.read_bytes()
     template = project / "templates" / "handout.html"
     template.write_text(
-        template.read_text("utf-8").replace("{{ body }}", "{{ body.nothing.here }}")
+        template.read_text("utf-8").replace("{{ part_html }}", "{{ part_html.nothing.here }}")
     )
     result = run_cli("build", "--lang", "es", cwd=project, check=False)
     assert result.returncode == 1 and "undefined" in result.stderr

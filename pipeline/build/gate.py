@@ -8,7 +8,7 @@ stage renders, in whichever process each runs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,6 +37,8 @@ class GatedArticle:
     """Every segment of the article → what it shows."""
     revised: str
     """The catalog's `PO-Revision-Date` (empty for the source language)."""
+    links: dict[str, str] = field(default_factory=dict)
+    """Source link target → the translation's own, from its usable `link` entries."""
 
     def find(self, segment: Segment) -> Found:
         return self.found[segment]
@@ -113,7 +115,7 @@ def gate_article(config: Config, lang: str, ref: ArticleRef) -> GatedArticle:
     revised = ""
     if lang != config.source_language and lookup.catalog is not None:
         revised = lookup.catalog.metadata.get("PO-Revision-Date", "")
-    return GatedArticle(lang, parsed.article.slug, summary, found, revised)
+    return GatedArticle(lang, parsed.article.slug, summary, found, revised, dict(lookup.links))
 
 
 def article_lookup(config: Config, lang: str, parsed: ParsedArticle) -> Lookup:

@@ -175,7 +175,14 @@ def _page(
     gated = job.gated or gate_article(config, lang, job.article)
     info, source = locale_info(lang), locale_info(config.source_language)
     translated = translate_article(
-        parsed, gated, info, source, image_prefix=f"../{MEDIA}/", annotate=annotate
+        parsed,
+        gated,
+        info,
+        source,
+        image_prefix=f"../{MEDIA}/",
+        annotate=annotate,
+        links=gated.links,
+        link_notes=True,
     )
     # A page below its threshold is incomplete, hence a draft; said outright all the same.
     draft = not gated.summary.complete or ui_missing > 0 or not job.published
@@ -189,6 +196,7 @@ def _page(
     context: dict[str, object] = {
         "article": translated,
         "body": Markup(translated.body_html),
+        "parts": [(Markup(part.html), part.notes) for part in translated.parts],
         "locale": info,
         "source": source,
         "clinic": config.clinic,
