@@ -23,11 +23,13 @@ RUNS = 7
 
 def as_article(text: str) -> str:
     """The spec as an article: our front matter, headings one level down (the title is
-    the h1), and its two HTML comment lines dropped (articles refuse raw HTML)."""
+    the h1), its two HTML comment lines dropped (articles refuse raw HTML) and its `[term](@)`
+    definition markers made plain text (a link to a file `@` is refused)."""
     if text.startswith("---"):
         text = text.split("\n...\n", 1)[1]
     text = re.sub(r"^(#{1,5}) ", lambda m: "#" + m[1] + " ", text, flags=re.M)
     text = re.sub(r"^<!-- .* -->\n", "", text, flags=re.M)
+    text = text.replace("](@)", "]")  # the spec's own definition marker, not a link
     return "---\ntitle: CommonMark Spec\n---\n" + text
 
 
