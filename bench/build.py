@@ -219,6 +219,12 @@ def main() -> int:
     langs = LANGS[: args.languages]
     load_before = os.getloadavg()
     rows: list[tuple[str, list[float], list[float], list[float], list[float]]] = []
+
+    def done(row: tuple[str, list[float], list[float], list[float], list[float]]) -> None:
+        """Keep a row, and show its raw numbers at once (a long run may be stopped)."""
+        rows.append(row)
+        print(*row, sep="\t", file=sys.stderr, flush=True)
+
     with tempfile.TemporaryDirectory() as tmp:
         demo = Path(tmp) / "demo"
         demo.mkdir()
@@ -227,7 +233,7 @@ def main() -> int:
             (shutil.copytree if src.is_dir() else shutil.copy2)(src, demo / name)
         pipeline(demo, "build")
         demo_noop = [pipeline(demo, "build") for _ in range(5)]
-        rows.append(
+        done(
             (
                 "demo project: no-op build (limit 0.5 s)",
                 [w for w, _ in demo_noop],
@@ -245,7 +251,7 @@ def main() -> int:
             shutil.rmtree(project / "output", ignore_errors=True)
             full.append(pipeline(project, "build"))
             best.append(ideal(project))
-        rows.append(
+        done(
             (
                 name,
                 [w for w, _ in full],
@@ -256,7 +262,7 @@ def main() -> int:
         )
         noop = [pipeline(project, "build") for _ in range(5)]
         limit = statistics.median(w for w, _ in full) * 0.02
-        rows.append(
+        done(
             (
                 "no-op build (limit: 2% of the full build)",
                 [w for w, _ in noop],
@@ -275,7 +281,7 @@ def main() -> int:
             assert report["pages"]["made"] == ["es/article-00.html"], report["pages"]["made"]
             one_best.append(ideal(project))
             floors.append(cold_floor(project))
-        rows.append(
+        done(
             (
                 "one catalog edited (es, one article)",
                 [w for w, _ in one],
