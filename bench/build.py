@@ -11,7 +11,7 @@ other processes do not inflate.
 
     python bench/build.py [--articles 20] [--languages 10] [--rounds 3]
 
-About four minutes per round on 2 quiet cores. Prints Markdown tables for the README.
+About three minutes per round on 2 quiet cores. Prints Markdown tables for the README.
 """
 
 from __future__ import annotations
