@@ -25,6 +25,20 @@ FAKETIME = shutil.which("faketime")
 DAY = "2027-01-02 10:00:00"
 
 
+def _env() -> dict[str, str]:
+    """This environment in UTC, without SOURCE_DATE_EPOCH, and without an outer libfaketime
+    (`faketime ... make test`): a `faketime` run inside one keeps the outer clock."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k != "SOURCE_DATE_EPOCH" and not k.startswith(("FAKETIME", "DONT_FAKE"))
+    }
+    preload = [p for p in env.pop("LD_PRELOAD", "").split() if "faketime" not in p]
+    if preload:
+        env["LD_PRELOAD"] = " ".join(preload)
+    return env | {"TZ": "UTC"}
+
+
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The small project (pseudo-Spanish catalogs revised 2026-01-20, an article dated
@@ -34,7 +48,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
         pytest.skip("faketime is not installed (apt install faketime)")
     root = small_project(tmp_path_factory.mktemp("clock"), ("es", "de"))
     shutil.rmtree(root / "locales" / "de")
-    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"} | {"TZ": "UTC"}
+    env = _env()
     for args in (("update", "--lang", "de"), ("build", "--lang", "es")):
         result = subprocess.run(
             [FAKETIME, DAY, sys.executable, "-m", "pipeline", *args],
@@ -57,7 +71,7 @@ def test_the_clock_is_faked() -> None:
         capture_output=True,
         text=True,
         check=True,
-        env={**os.environ, "TZ": "UTC"},
+        env=_env(),
     ).stdout
     assert shown == "2027-01-02\n"
 
