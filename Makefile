@@ -12,10 +12,11 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # System packages: WeasyPrint's libraries, GNU gettext (msgfmt/msgcat/msgmerge),
 # poppler (pdftotext/pdffonts/pdftoppm for tests and previews), a Java runtime (the
-# Nu HTML Checker) and Chromium (axe-core and the live-preview tests), and the fonts
-# the configured languages need (computed from pyproject.toml).
+# Nu HTML Checker) and Chromium (axe-core and the live-preview tests), libfaketime (the
+# tests that run a build on another day), and the fonts the configured languages need
+# (computed from pyproject.toml).
 APT_BASE := python3-venv gettext poppler-utils fontconfig libpango-1.0-0 libpangoft2-1.0-0 \
-            libharfbuzz0b libharfbuzz-subset0 default-jre-headless chromium
+            libharfbuzz0b libharfbuzz-subset0 default-jre-headless chromium faketime
 APT_FONTS := $(shell $(PYTHON) -m pipeline.fonts pyproject.toml 2>/dev/null || echo fonts-noto-core fonts-noto-cjk fonts-dejavu-core)
 APT_PACKAGES := $(APT_BASE) $(APT_FONTS)
 

@@ -1,17 +1,17 @@
 """Build benchmark: full, no-op and one-catalog builds against the ideal.
 
-The ideal is the sum of bare WeasyPrint render times of the very HTML files the build
-made (same stylesheets, same PDF variant), in one warm process, divided by the number of
-cores, measured in the same run on the same machine. Each build is timed as a whole
-process, several times, alternating with its ideal; the tables give the median and the
-range. The machine's load matters (other processes take cores from the build and not
-from the ideal's accounting), so the load average is printed, and so is CPU time: our
+The ideal is bare WeasyPrint rendering the very HTML files the build made (same
+stylesheets, same PDF variant) in one warm process per core, fed from one queue, heaviest
+first: what a build with no overhead at all (no start-up, no imports, no HTML stage, no
+bookkeeping) would take on this machine. Each build is timed as a whole process, and each
+round alternates it with its ideal, so that other users' processes slow both alike; the
+tables give the median and the range of the rounds, the load average, and CPU time: our
 whole build's CPU seconds (every process) against the ideal's render CPU seconds, which
 other processes do not inflate.
 
-    python bench/build.py [--articles 20] [--languages 10] [--repeat 3]
+    python bench/build.py [--articles 20] [--languages 10] [--rounds 3]
 
-About ten minutes per repetition on 2 quiet cores. Prints Markdown tables for the README.
+About three minutes per round on 2 quiet cores. Prints Markdown tables for the README.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import resource
+import selectors
 import shutil
 import statistics
 import subprocess
@@ -89,43 +90,70 @@ def make_project(folder: Path, articles: int, langs: list[str]) -> Path:
     return project
 
 
-IDEAL = """
-import json, sys, time
+RENDERER = """
+import sys, time
 from pathlib import Path
 from pipeline.pdf import render_pdf
-out = Path(sys.argv[1]); large = Path(sys.argv[2])
-built = [r["pdf"] for r in json.loads((out / "report.json").read_text())["outputs"]
-         if r["status"] == "built"]
-allowed = [out.resolve(), out.parent.joinpath("source").resolve()]
-wall = cpu = 0.0
-for pdf in built:
-    html = out / (pdf.split(".")[0] + ".html")
-    sheets = (large,) if pdf.endswith(".large.pdf") else ()
-    start, start_cpu = time.perf_counter(), time.process_time()
-    render_pdf(html, allowed, sheets)
-    wall += time.perf_counter() - start
-    cpu += time.process_time() - start_cpu
-print(wall, cpu)
+allowed = [Path(sys.argv[1]), Path(sys.argv[2])]
+render_pdf  # imported: WeasyPrint too
+print("ready", flush=True)
+for line in sys.stdin:
+    html, _, sheet = line.rstrip("\\n").partition("\\t")
+    start = time.process_time()
+    render_pdf(Path(html), allowed, [Path(sheet)] if sheet else [])
+    print(time.process_time() - start, flush=True)
 """
 
 
 def ideal(project: Path) -> tuple[float, float]:
-    """Bare WeasyPrint render times of the PDFs the last build made (same HTML, stylesheets
-    and PDF variant) in one warm process: wall seconds divided by the cores, CPU seconds."""
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            IDEAL,
-            str(project / "output"),
-            str(project / "templates" / "large-print.css"),
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    wall, cpu = map(float, result.stdout.split())
-    return wall / CORES, cpu
+    """The PDFs the last build made (same HTML, stylesheets and PDF variant) rendered by
+    bare WeasyPrint in one warm process per core, fed heaviest first from one queue as
+    each finishes: wall seconds from the first render to the last, and CPU seconds of
+    the renders. Processes of other users slow it as they slow the build."""
+    out = project / "output"
+    report = json.loads((out / "report.json").read_text("utf-8"))
+    large = str(project / "templates" / "large-print.css")
+    queue = []
+    for pdf in (r["pdf"] for r in report["outputs"] if r["status"] == "built"):
+        html = out / (pdf.split(".")[0] + ".html")
+        big = pdf.endswith(".large.pdf")
+        weight = html.stat().st_size * (3 if big else 2)  # as the build orders its tasks
+        queue.append((weight, f"{html}\t{large if big else ''}\n"))
+    queue.sort()
+    allowed = [str(out.resolve()), str(project.joinpath("source").resolve())]
+    renderers = [
+        subprocess.Popen(
+            [sys.executable, "-c", RENDERER, *allowed],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(min(CORES, len(queue)))
+    ]
+    for renderer in renderers:
+        assert renderer.stdout is not None and renderer.stdout.readline() == "ready\n"
+    cpu = 0.0
+    with selectors.DefaultSelector() as selector:
+        start = time.perf_counter()
+        for renderer in renderers:
+            assert renderer.stdin is not None and renderer.stdout is not None
+            renderer.stdin.write(queue.pop()[1])
+            renderer.stdin.flush()
+            selector.register(renderer.stdout, selectors.EVENT_READ, renderer)
+        while selector.get_map():
+            for key, _ in selector.select():
+                renderer = key.data
+                cpu += float(renderer.stdout.readline())
+                if queue:
+                    renderer.stdin.write(queue.pop()[1])
+                    renderer.stdin.flush()
+                else:
+                    selector.unregister(renderer.stdout)
+        wall = time.perf_counter() - start
+    for renderer in renderers:
+        renderer.stdin.close()
+        renderer.wait()
+    return wall, cpu
 
 
 COLD = """
@@ -186,11 +214,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--articles", type=int, default=20)
     parser.add_argument("--languages", type=int, default=10)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--rounds", "--repeat", dest="rounds", type=int, default=3)
     args = parser.parse_args()
     langs = LANGS[: args.languages]
     load_before = os.getloadavg()
     rows: list[tuple[str, list[float], list[float], list[float], list[float]]] = []
+
+    def done(row: tuple[str, list[float], list[float], list[float], list[float]]) -> None:
+        """Keep a row, and show its raw numbers at once (a long run may be stopped)."""
+        rows.append(row)
+        print(*row, sep="\t", file=sys.stderr, flush=True)
+
     with tempfile.TemporaryDirectory() as tmp:
         demo = Path(tmp) / "demo"
         demo.mkdir()
@@ -199,7 +233,7 @@ def main() -> int:
             (shutil.copytree if src.is_dir() else shutil.copy2)(src, demo / name)
         pipeline(demo, "build")
         demo_noop = [pipeline(demo, "build") for _ in range(5)]
-        rows.append(
+        done(
             (
                 "demo project: no-op build (limit 0.5 s)",
                 [w for w, _ in demo_noop],
@@ -213,11 +247,11 @@ def main() -> int:
         name = f"full build, {args.articles} articles × {len(langs) + 1} languages"
         full: list[tuple[float, float]] = []
         best: list[tuple[float, float]] = []
-        for _ in range(args.repeat):
+        for _ in range(args.rounds):
             shutil.rmtree(project / "output", ignore_errors=True)
             full.append(pipeline(project, "build"))
             best.append(ideal(project))
-        rows.append(
+        done(
             (
                 name,
                 [w for w, _ in full],
@@ -228,7 +262,7 @@ def main() -> int:
         )
         noop = [pipeline(project, "build") for _ in range(5)]
         limit = statistics.median(w for w, _ in full) * 0.02
-        rows.append(
+        done(
             (
                 "no-op build (limit: 2% of the full build)",
                 [w for w, _ in noop],
@@ -240,14 +274,14 @@ def main() -> int:
         one: list[tuple[float, float]] = []
         one_best: list[tuple[float, float]] = []
         floors: list[float] = []
-        for round_ in range(max(3, args.repeat)):
+        for round_ in range(max(3, args.rounds)):
             edit_catalog(project, round_)
             one.append(pipeline(project, "build"))
             report = json.loads((project / "output" / "report.json").read_text("utf-8"))
             assert report["pages"]["made"] == ["es/article-00.html"], report["pages"]["made"]
             one_best.append(ideal(project))
             floors.append(cold_floor(project))
-        rows.append(
+        done(
             (
                 "one catalog edited (es, one article)",
                 [w for w, _ in one],

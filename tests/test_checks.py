@@ -355,3 +355,27 @@ def test_copying_bad_po_into_a_project_is_found(project: Path) -> None:
     shutil.copy(BAD / "punctuation-question.ar.po", target)
     report = run_checks(load_config(project), ["ar"])
     assert [(f.path.name, f.check) for f in report.findings] == [("extra.po", "punctuation")]
+
+
+@pytest.mark.parametrize(
+    ("msgid", "msgstr", "flags", "expected"),
+    [
+        ("Take 2 tablets.", "Tome 2 comprimidos.", [], "translated"),
+        ("Take 2 tablets.", "Tome 3 comprimidos.", [], "invalid"),  # another number
+        ("See <a1>the clinic</a1>.", "Vea la clínica.", [], "invalid"),  # a tag dropped
+        ("Call https://example.org/a.", "Llame a https://example.org/b.", [], "invalid"),
+        ("Take 2 tablets.", "Tome 3 comprimidos.", ["fuzzy"], "fuzzy"),  # not checked yet
+        ("Take 2 tablets.", "", ["fuzzy"], "untranslated"),
+        ("Take 2 tablets.", "", [], "untranslated"),
+    ],
+)
+def test_entry_state_is_the_publishing_gate(
+    msgid: str, msgstr: str, flags: list[str], expected: str
+) -> None:
+    """The one definition of a usable translation: translated, reviewed, and free of
+    check errors; anything else prints the source's own text."""
+    from pipeline.checks import entry_state
+
+    entry = polib.POEntry(msgid=msgid, msgstr=msgstr, flags=flags)
+    assert entry_state(entry, "es", "demo", article=True) == expected
+    assert entry_state(None, "es", "demo") == "untranslated"

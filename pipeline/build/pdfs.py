@@ -12,6 +12,7 @@ the worker sent back.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -192,7 +193,9 @@ class PdfStage:
         for path in task.stylesheets:
             parts += [path.name, self._file(path)]
         for ref in page.refs:
-            parts += [ref, self._file((task.html.parent / ref).resolve())]
+            # Joined as a URL is (`..` taken away by its text, as WeasyPrint does): no
+            # system call per reference, and the 11 languages' `../media/x.png` are one file.
+            parts += [ref, self._file(Path(os.path.normpath(task.html.parent / ref)))]
         return digest(*parts)
 
     def _file(self, path: Path) -> str:
