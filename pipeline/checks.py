@@ -49,7 +49,7 @@ from pipeline.model import (
 )
 from pipeline.model import UI_DOMAIN as UI_DOMAIN
 from pipeline.po import parse_po
-from pipeline.project import chosen_languages, read_template_keys
+from pipeline.project import chosen_languages, read_template_keys, read_template_plurals
 
 TRANSLATED, FUZZY, UNTRANSLATED, INVALID = (
     EntryState.TRANSLATED,
@@ -1343,6 +1343,7 @@ def check_catalog(
     glossary: Glossary | None = None,
     template: frozenset[tuple[str | None, str]] | None = None,
     usage: LanguageUsage | None = None,
+    plurals: frozenset[tuple[str | None, str]] | None = None,
 ) -> tuple[list[Finding], int]:
     """Findings for one catalog (every check but `consistency`) and how many were silenced.
 
@@ -1350,7 +1351,8 @@ def check_catalog(
     (read from `path` when not given); `domain` names the catalog (its file stem).
     `source_language` lets `untranslated-copy` stay quiet for e.g. en_GB from en.
     `template` holds the (msgctxt, msgid) keys of the domain's `.pot`: an entry outside
-    it is never published (a `msgctxt` twin of a real message, a stale entry).
+    it is never published (a `msgctxt` twin of a real message, a stale entry); `plurals`
+    those of its messages that have plural forms (an entry of the other shape is refused).
     `usage` says how the language renders its sources over all its catalogs (acronyms,
     lengths; counted from this catalog alone when not given).
     """
@@ -1382,6 +1384,11 @@ def check_catalog(
         if template is not None and domain != UI_DOMAIN and entry.msgid_plural:
             sink.add(entry, entry.linenum, "template", ERROR, PLURAL_ARTICLE)
             continue
+        if plurals is not None:
+            shape = _shape_problem(entry, (entry.msgctxt, entry.msgid) in plurals)
+            if shape:
+                sink.add(entry, entry.linenum, "template", ERROR, shape)
+                continue
         state = raw_state(entry)
         if state != TRANSLATED:
             if SILENCE_PREFIX + state in entry.flags:
@@ -1451,6 +1458,22 @@ PLURAL_ARTICLE = (
 )
 
 
+def _shape_problem(entry: polib.POEntry, plural: bool | None) -> str:
+    """Why `entry` cannot stand for a template message that has (`plural`) or has not
+    plural forms; empty when its shape is the template's or the template is not known."""
+    if plural is None or bool(entry.msgid_plural) == plural:
+        return ""
+    if entry.msgid_plural:
+        return (
+            "message has plural forms (msgid_plural) but the template's has one text, so the"
+            " page never uses it: run 'pipeline update'"
+        )
+    return (
+        "message has one text but the template's has plural forms (msgid_plural), so the"
+        " page never uses it: run 'pipeline update'"
+    )
+
+
 def entry_errors(
     entry: polib.POEntry,
     lang: str,
@@ -1459,12 +1482,17 @@ def entry_errors(
     *,
     article: bool = False,
     aliases: Aliases = frozenset(),
+    plural: bool | None = None,
 ) -> list[str]:
     """The check errors of a translated entry (`check: message`), flags honoured except for
     the checks in `UNSILENCEABLE`; empty when it may be published. An `article` message
-    has one text: a plural entry for it is refused."""
+    has one text: a plural entry for it is refused. `plural` says whether the template's
+    message has plural forms (None: not known): an entry of the other shape is refused."""
     if article and entry.msgid_plural:
         return [f"template: {PLURAL_ARTICLE}"]
+    shape = _shape_problem(entry, plural)
+    if shape:
+        return [f"template: {shape}"]
     key = (
         entry.msgctxt,
         entry.msgid,
@@ -1479,16 +1507,12 @@ def entry_errors(
     )
     found = _ERRORS_CACHE.get(key)
     if found is None:
-        plural = _plural_info(lang)
+        rules = _plural_info(lang)
         sink = _Sink(Path())
-        if (
-            entry.msgid_plural
-            and plural is not None
-            and len(entry.msgstr_plural) != plural.nplurals
-        ):
+        if entry.msgid_plural and rules is not None and len(entry.msgstr_plural) != rules.nplurals:
             sink.add(entry, 0, "header", ERROR, f"{len(entry.msgstr_plural)} plural forms")
         _check_entry(
-            sink, entry, lang, plural, source_language, domain, errors_only=True, aliases=aliases
+            sink, entry, lang, rules, source_language, domain, errors_only=True, aliases=aliases
         )
         found = tuple(f"{f.check}: {f.message}" for f in sink.findings if f.severity == ERROR)
         if len(_ERRORS_CACHE) > 100_000:
@@ -1508,6 +1532,7 @@ def entry_state(
     *,
     article: bool = False,
     aliases: Aliases = frozenset(),
+    plural: bool | None = None,
 ) -> EntryState:
     """The publishing gate: an entry is usable (`translated`) when it is translated, not
     fuzzy and free of every check error. `check`, `stats`, `build`, `serve` and the
@@ -1517,7 +1542,7 @@ def entry_state(
         return UNTRANSLATED
     state = raw_state(entry)
     if state == TRANSLATED and entry_errors(
-        entry, lang, domain, source_language, article=article, aliases=aliases
+        entry, lang, domain, source_language, article=article, aliases=aliases, plural=plural
     ):
         return INVALID
     return state
@@ -1586,6 +1611,7 @@ def check_language(
     source_language: str | None = None,
     glossary: Glossary | None = None,
     templates: dict[str, frozenset[tuple[str | None, str]]] | None = None,
+    plurals: dict[str, frozenset[tuple[str | None, str]]] | None = None,
 ) -> tuple[list[Finding], int]:
     """Every check over the catalogs of one language (per file, then `consistency`)."""
     findings: list[Finding] = []
@@ -1601,6 +1627,7 @@ def check_language(
             glossary=glossary,
             template=(templates or {}).get(path.stem),
             usage=usage,
+            plurals=(plurals or {}).get(path.stem),
         )
         findings.extend(found)
         silenced += quiet
@@ -1622,10 +1649,13 @@ def run_checks(config: Config, langs: list[str] | None = None) -> CheckReport:
     findings: list[Finding] = []
     silenced = files = 0
     templates = read_template_keys(config)
+    plurals = read_template_plurals(config)
     for lang in chosen_languages(config, langs):
         catalogs = [(path, parse_po(path)) for path in Layout.of(config).pos(lang)]
         glossary = glossary_for(config.locales_dir, lang)
-        found, quiet = check_language(lang, catalogs, config.source_language, glossary, templates)
+        found, quiet = check_language(
+            lang, catalogs, config.source_language, glossary, templates, plurals
+        )
         findings.extend(found)
         silenced += quiet
         files += len(catalogs)

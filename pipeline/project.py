@@ -205,6 +205,19 @@ def read_template_keys(config: Config) -> dict[str, frozenset[tuple[str | None, 
     return keys
 
 
+def read_template_plurals(config: Config) -> dict[str, frozenset[tuple[str | None, str]]]:
+    """Domain → the (msgctxt, msgid) keys of its `.pot` messages that have plural forms:
+    an interface entry of the other shape is never printed (the page calls the other
+    gettext function)."""
+    keys = {}
+    for path in Layout.of(config).pots():
+        catalog = parse_po(path)
+        keys[path.stem] = frozenset(
+            (e.msgctxt, e.msgid) for e in catalog if not e.obsolete and e.msgid and e.msgid_plural
+        )
+    return keys
+
+
 def update(
     config: Config,
     langs: list[str] | None = None,

@@ -48,7 +48,10 @@ class UICatalog:
         source_language: str = "en",
         isolate: bool = False,
         path: Path | None = None,
+        plurals: frozenset[str] | None = None,
     ) -> None:
+        """`plurals`: the msgids of the template's messages with plural forms (the page
+        asks `ngettext` for those, `gettext` for the others); None when not known."""
         from pipeline.checks import UI_DOMAIN, entry_errors, entry_state
         from pipeline.errors import display_path
         from pipeline.model import EntryState
@@ -71,9 +74,12 @@ class UICatalog:
                 if path is not None:
                     self.invalid.append(ignored_context(path, entry))
                 continue
-            state = entry_state(entry, lang, UI_DOMAIN, source_language)
+            plural = entry.msgid in plurals if plurals is not None else None
+            state = entry_state(entry, lang, UI_DOMAIN, source_language, plural=plural)
             if state == EntryState.INVALID and path is not None:
-                problems = "; ".join(entry_errors(entry, lang, UI_DOMAIN, source_language))
+                problems = "; ".join(
+                    entry_errors(entry, lang, UI_DOMAIN, source_language, plural=plural)
+                )
                 self.invalid.append(
                     f"{display_path(path)}:{entry.linenum}: invalid translation: {problems}"
                 )

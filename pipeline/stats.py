@@ -22,7 +22,7 @@ from pipeline.config import Config
 from pipeline.locales import invalid_reason, locale_info
 from pipeline.model import EntryState, Layout, count_words, live_entries
 from pipeline.po import parse_po
-from pipeline.project import chosen_languages, read_template_keys
+from pipeline.project import chosen_languages, read_template_keys, read_template_plurals
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -69,11 +69,14 @@ def catalog_row(
     catalog: polib.POFile,
     template: frozenset[tuple[str | None, str]] | None = None,
     source_language: str = "en",
+    plurals: frozenset[tuple[str | None, str]] | None = None,
 ) -> StatRow:
     """Count the messages and source words of one catalog by what the gate decides.
 
     With `template`, the messages are the template's, each looked up in the catalog
     (missing ones are untranslated); without it, the catalog's own live entries.
+    `plurals` are the template's messages with plural forms: an entry of the other shape
+    is invalid, as the gate says.
     """
     counts = dict.fromkeys(EntryState, 0)
     words = dict.fromkeys(EntryState, 0)
@@ -82,8 +85,15 @@ def catalog_row(
     keys = sorted(template, key=lambda k: (k[0] or "", k[1])) if template is not None else by_key
     for key in keys:
         article = template is not None and domain != UI_DOMAIN  # one text per message
+        plural = key in plurals if plurals is not None else None
         state = entry_state(
-            by_key.get(key), lang, domain, source_language, article=article, aliases=aliases
+            by_key.get(key),
+            lang,
+            domain,
+            source_language,
+            article=article,
+            aliases=aliases,
+            plural=plural,
         )
         counts[state] += 1
         words[state] += count_words(key[1])
@@ -107,10 +117,16 @@ def collect(config: Config, langs: list[str] | None = None) -> list[StatRow]:
     """One row per `.po` file of the chosen languages, by language then domain."""
     rows = []
     templates = read_template_keys(config)
+    plurals = read_template_plurals(config)
     for lang in chosen_languages(config, langs):
         for path in Layout.of(config).pos(lang):
             row = catalog_row(
-                lang, path.stem, parse_po(path), templates.get(path.stem), config.source_language
+                lang,
+                path.stem,
+                parse_po(path),
+                templates.get(path.stem),
+                config.source_language,
+                plurals.get(path.stem),
             )
             rows.append(row)
     return rows

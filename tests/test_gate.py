@@ -534,3 +534,45 @@ def test_duplicate_front_matter_keys_are_refused(small: Path) -> None:
     line = _article(small, "lang: en", "lang: en\ntitle: Another title")
     run = cli(small, "extract")
     assert run.lines == [f"source/demo.md:{line + 1}: front-matter key 'title' appears twice"]
+
+
+@pytest.mark.parametrize("to_plural", [True, False])
+def test_an_interface_entry_of_the_other_shape_is_refused_by_every_stage(
+    small: Path, to_plural: bool
+) -> None:
+    """A `ui.po` entry written with plural forms where the template's message has one text
+    (or one text where it has plural forms) is never used by the page: `check` says so at
+    its line, `stats` counts it invalid, and the build names it once and prints the
+    source string."""
+    ui = small / "locales" / "es" / "LC_MESSAGES" / "ui.po"
+    template = polib.pofile(str(small / "locales" / "ui.pot"))
+    catalog = polib.pofile(str(ui))
+    if to_plural:
+        entry = catalog.find("Phone")
+        entry.msgid_plural, entry.msgstr = "Phones", ""
+        entry.msgstr_plural = {0: "Teléfono", 1: "Teléfonos"}
+        shown = "message has plural forms (msgid_plural) but the template's has one text"
+    else:
+        # The shipped templates ask for no plural: give the interface template one.
+        msgid = "%(count)s handout"
+        template.append(polib.POEntry(msgid=msgid, msgid_plural="%(count)s handouts"))
+        template.save()
+        entry = polib.POEntry(msgid=msgid, msgstr="Una forma", flags=["python-format"])
+        catalog.append(entry)
+        shown = "message has one text but the template's has plural forms (msgid_plural)"
+    catalog.save()
+    line = _line_of(ui, entry.msgid)
+    where = f"locales/es/LC_MESSAGES/ui.po:{line}"
+
+    check = cli(small, "check", "--lang", "es")
+    assert check.code == 1
+    assert f"{where}: error: template: {shown}, so the page never uses it" in check.err
+    rows = json.loads(cli(small, "stats", "--lang", "es", "--format", "json").out)
+    assert next(r for r in rows if r["domain"] == "ui")["invalid"] == 1
+    build = html_build(small)
+    assert build.code == 0
+    named = [line for line in build.lines if where in line]
+    assert len(named) == 1, named
+    assert named[0].startswith(f"warning: {where}: invalid translation: template: {shown}")
+    html = (small / "output" / "es" / "demo.html").read_text("utf-8")
+    assert "Teléfono" not in html and "Una forma" not in html

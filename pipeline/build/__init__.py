@@ -38,7 +38,7 @@ from pipeline.build.records import (
     merge_reports,
     previous_rows,
 )
-from pipeline.build.state import PageState, PdfState
+from pipeline.build.state import PageState, PdfState, list_fonts_early
 from pipeline.config import Config
 from pipeline.errors import PipelineError
 from pipeline.fsutil import write_text
@@ -78,6 +78,8 @@ def build(
 
 
 def _stages(config: Config, options: BuildOptions, progress: Progress | None) -> BuildReport:
+    if options.pdf:
+        list_fonts_early()  # the PDFs' keys need it; it runs while the inputs are read
     state = PageState.load(config.output_dir)
     sources, broken = read_sources(config, state.references)  # 1. inputs
     jobs = options.jobs or os.cpu_count() or 1

@@ -147,8 +147,13 @@ def load_ui(config: Config, lang: str) -> UICatalog:
     from pipeline.po import parse_po
     from pipeline.render import UICatalog
 
-    path = Layout.of(config).po(lang, UI_DOMAIN)
+    layout = Layout.of(config)
+    path = layout.po(lang, UI_DOMAIN)
     catalog = parse_po(path) if path.exists() and lang != config.source_language else None
+    template = layout.pot(UI_DOMAIN)
+    plurals = None
+    if catalog is not None and template.is_file():
+        plurals = frozenset(e.msgid for e in parse_po(template) if e.msgid_plural)
     info, source = locale_info(lang), locale_info(config.source_language)
     return UICatalog(
         catalog,
@@ -157,6 +162,7 @@ def load_ui(config: Config, lang: str) -> UICatalog:
         source_language=config.source_language,
         isolate=info.direction != source.direction,
         path=path,
+        plurals=plurals,
     )
 
 
