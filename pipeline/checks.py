@@ -49,7 +49,7 @@ from pipeline.model import (
 )
 from pipeline.model import UI_DOMAIN as UI_DOMAIN
 from pipeline.po import parse_po
-from pipeline.project import chosen_languages, read_template_keys, read_template_plurals
+from pipeline.project import chosen_languages, read_template_keys
 
 TRANSLATED, FUZZY, UNTRANSLATED, INVALID = (
     EntryState.TRANSLATED,
@@ -1648,8 +1648,7 @@ def run_checks(config: Config, langs: list[str] | None = None) -> CheckReport:
     """
     findings: list[Finding] = []
     silenced = files = 0
-    templates = read_template_keys(config)
-    plurals = read_template_plurals(config)
+    templates, plurals = read_template_keys(config)
     for lang in chosen_languages(config, langs):
         catalogs = [(path, parse_po(path)) for path in Layout.of(config).pos(lang)]
         glossary = glossary_for(config.locales_dir, lang)

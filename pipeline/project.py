@@ -194,28 +194,21 @@ def chosen_languages(config: Config, langs: list[str] | None) -> list[str]:
     return sorted(set(config.languages) | set(languages_on_disk(config)))
 
 
-def read_template_keys(config: Config) -> dict[str, frozenset[tuple[str | None, str]]]:
-    """Domain → the (msgctxt, msgid) keys of its `.pot`: the messages that are used."""
-    keys = {}
-    for path in Layout.of(config).pots():
-        catalog = parse_po(path)
-        keys[path.stem] = frozenset(
-            (e.msgctxt, e.msgid) for e in catalog if not e.obsolete and e.msgid
-        )
-    return keys
+TemplateKeys = dict[str, frozenset[tuple[str | None, str]]]
+"""Domain → a set of (msgctxt, msgid) keys of its `.pot`."""
 
 
-def read_template_plurals(config: Config) -> dict[str, frozenset[tuple[str | None, str]]]:
-    """Domain → the (msgctxt, msgid) keys of its `.pot` messages that have plural forms:
-    an interface entry of the other shape is never printed (the page calls the other
-    gettext function)."""
-    keys = {}
+def read_template_keys(config: Config) -> tuple[TemplateKeys, TemplateKeys]:
+    """Each domain's used messages (the live (msgctxt, msgid) keys of its `.pot`), and
+    those of them that have plural forms: an interface entry of the other shape is never
+    printed, since the page calls the other gettext function. Each `.pot` is read once."""
+    keys: TemplateKeys = {}
+    plurals: TemplateKeys = {}
     for path in Layout.of(config).pots():
-        catalog = parse_po(path)
-        keys[path.stem] = frozenset(
-            (e.msgctxt, e.msgid) for e in catalog if not e.obsolete and e.msgid and e.msgid_plural
-        )
-    return keys
+        live = [e for e in parse_po(path) if not e.obsolete and e.msgid]
+        keys[path.stem] = frozenset((e.msgctxt, e.msgid) for e in live)
+        plurals[path.stem] = frozenset((e.msgctxt, e.msgid) for e in live if e.msgid_plural)
+    return keys, plurals
 
 
 def update(

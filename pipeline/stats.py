@@ -22,7 +22,7 @@ from pipeline.config import Config
 from pipeline.locales import invalid_reason, locale_info
 from pipeline.model import EntryState, Layout, count_words, live_entries
 from pipeline.po import parse_po
-from pipeline.project import chosen_languages, read_template_keys, read_template_plurals
+from pipeline.project import chosen_languages, read_template_keys
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -116,8 +116,7 @@ def catalog_row(
 def collect(config: Config, langs: list[str] | None = None) -> list[StatRow]:
     """One row per `.po` file of the chosen languages, by language then domain."""
     rows = []
-    templates = read_template_keys(config)
-    plurals = read_template_plurals(config)
+    templates, plurals = read_template_keys(config)
     for lang in chosen_languages(config, langs):
         for path in Layout.of(config).pos(lang):
             row = catalog_row(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import polib
 
-from conftest import copy_project, run_cli
+from conftest import copy_project, pdftotext, run_cli
 from pipeline.errors import SourceError
 from pipeline.segments import segment_article
 from pipeline.sources import read_article
@@ -53,8 +53,6 @@ def test_a_different_leading_heading_is_still_refused(tmp_path: Path) -> None:
 def test_an_article_without_a_date_prints_no_empty_date(tmp_path: Path) -> None:
     """No `date` or `updated` in the front matter: the provenance line that needs a date
     is left out of the handout, never printed as "… of ."."""
-    import subprocess
-
     project = copy_project(tmp_path / "p")
     (project / "source" / "spasticity.md").write_text(
         "\n# Managing MS: Spasticity\n\nStretch every day.\n", "utf-8"
@@ -62,12 +60,7 @@ def test_an_article_without_a_date_prints_no_empty_date(tmp_path: Path) -> None:
     run_cli("extract", cwd=project)
     run_cli("build", "--lang", "en", cwd=project)
     html = (project / "output" / "en" / "spasticity.html").read_text("utf-8")
-    text = subprocess.run(
-        ["pdftotext", str(project / "output" / "en" / "spasticity.pdf"), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    text = pdftotext(project / "output" / "en" / "spasticity.pdf")
     for printed in (html, text):
         assert "Article version" not in printed
         assert "Printed from the edition generated" in " ".join(printed.split())
