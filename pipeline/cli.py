@@ -16,9 +16,10 @@ from pipeline.errors import PipelineError, display_path
 from pipeline.fsutil import project_lock
 
 if TYPE_CHECKING:
-    from pipeline.build import BuildReport, OutputRecord
+    from pipeline.build import BuildOptions, BuildReport, OutputRecord
     from pipeline.config import Config
     from pipeline.project import FileChange
+    from pipeline.workers import Pool
 
 
 def _config(ctx: click.Context) -> Config:
@@ -261,6 +262,13 @@ def _shard(value: str | None) -> tuple[int, int]:
     help="Also build the languages below their publishing threshold, marked DRAFT and not"
     " published (not in output/index.html); a build without it removes them.",
 )
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="After the build, build again whenever a file of source/, locales/ or templates/,"
+    " or pyproject.toml, changes: only what the change affects, by worker processes that"
+    " stay ready (WeasyPrint loaded). Ctrl-C stops.",
+)
 @click.pass_context
 def build(
     ctx: click.Context,
@@ -269,22 +277,32 @@ def build(
     force: bool,
     shard: str | None,
     draft: bool,
+    watch: bool,
 ) -> None:
     """Build HTML pages and PDF handouts for every language into output/."""
     from pipeline import build as stage
-    from pipeline.project import known_language, unconfigured_note
 
     config = _config(ctx)
     options = stage.BuildOptions(
         langs=langs, jobs=jobs, force=force, shard=_shard(shard), draft=draft
     )
-    for lang in dict.fromkeys(langs):
+    if not watch:
+        ctx.exit(_build_once(config, options))
+    _watch(ctx, config, options)
+
+
+def _build_once(config: Config, options: BuildOptions, pool: Pool | None = None) -> int:
+    """One build, its lines printed; the exit status."""
+    from pipeline import build as stage
+    from pipeline.project import known_language, unconfigured_note
+
+    for lang in dict.fromkeys(options.langs):
         known_language(config, lang, to_build=True)
         note = unconfigured_note(config, lang)
         if note:
             click.echo(note)
     with project_lock(config.root), _progress() as progress:
-        report = stage.build(config, options, progress)
+        report = stage.build(config, options, progress, pool)
     _not_published(report)
     for record in report.outputs:
         for warning in record.warnings:
@@ -294,7 +312,55 @@ def build(
     for error in report.errors:
         click.echo(error, err=True)
     _summary(report)
-    ctx.exit(0 if report.ok else 1)
+    return 0 if report.ok else 1
+
+
+def _watch(ctx: click.Context, config: Config, options: BuildOptions) -> None:
+    """`build --watch`: build, then build again after every batch of changes, until Ctrl-C.
+    A user error is one line and the watch goes on, with the last good outputs kept. The
+    project is locked only while a build runs, so `update` or `fmt` may run in between; a
+    build that finds the project busy waits for it."""
+    import time
+
+    from pipeline import build as stage
+    from pipeline.errors import ProjectBusy
+    from pipeline.watch import Watcher
+
+    with contextlib.ExitStack() as stack:
+        pool = stack.enter_context(stage.worker_pool(config, options))
+        pool.start()  # before the watcher's thread: the workers load WeasyPrint meanwhile
+        watcher = stack.enter_context(Watcher(config.root, config=True))
+        watched = ", ".join(display_path(p) + "/" * p.is_dir() for p in watcher.paths)
+        changed: list[str] = []
+        while True:
+            started = time.monotonic()
+            try:
+                if changed:
+                    more = len(changed) - 3
+                    click.echo(
+                        f"changed: {', '.join(changed[:3])}" + f" and {more} more" * (more > 0)
+                    )
+                if "pyproject.toml" in changed:
+                    config = _config(ctx)
+                    if config.render_memory_mb != pool.memory_mb:
+                        pool.close()
+                        pool = stack.enter_context(stage.worker_pool(config, options))
+                waited = False
+                while True:
+                    try:
+                        _build_once(config, options, pool)
+                        break
+                    except ProjectBusy as exc:  # `update`, `fmt`… is writing: wait for it
+                        if not waited:
+                            click.echo(f"waiting: {exc}")
+                            waited = True
+                        time.sleep(0.2)
+            except PipelineError as exc:
+                click.echo(str(exc), err=True)
+            click.echo(
+                f"done in {time.monotonic() - started:.2f} s; watching {watched} (Ctrl-C to stop)"
+            )
+            changed = watcher.wait() or []
 
 
 def _not_published(report: BuildReport) -> None:

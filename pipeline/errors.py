@@ -58,7 +58,11 @@ class RenderError(PipelineError):
 
 
 class LockError(PipelineError):
-    """Another pipeline process holds the project lock."""
+    """The project lock cannot be taken."""
+
+
+class ProjectBusy(LockError):
+    """Another pipeline process holds the project lock (it will let go of it)."""
 
 
 def display_path(path: Path) -> str:

@@ -8,7 +8,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from pipeline.errors import ConfigError, LockError, PipelineError
+from pipeline.errors import ConfigError, LockError, PipelineError, ProjectBusy
 
 
 def write_bytes(path: Path, data: bytes, durable: bool = True) -> bool:
@@ -63,7 +63,7 @@ def project_lock(root: Path) -> Iterator[None]:
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise LockError(
+            raise ProjectBusy(
                 lock_path, 1, "another pipeline process is working on this project"
             ) from None
         global held_lock_fd

@@ -36,9 +36,9 @@ from pipeline.config import Config, find_project, key_line, load_config
 from pipeline.errors import ConfigError, PipelineError, display_path
 from pipeline.model import Layout
 from pipeline.preview_index import Skipped, front_page
+from pipeline.watch import Watcher
 
 PREVIEW_DIR = ".preview"
-WATCHED = ("source", "locales", "templates")
 VERSION_PATH = "/__version"
 
 _RELOAD_SCRIPT = """<script>
@@ -167,13 +167,9 @@ class Previewer:
 
     def watch(self, stop: threading.Event) -> None:
         """Rebuild after every batch of changes until `stop` is set."""
-        from watchfiles import watch
-
-        paths = [self.config.root / name for name in WATCHED]
-        for _changes in watch(
-            *[p for p in paths if p.is_dir()], stop_event=stop, debounce=400, raise_interrupt=False
-        ):
-            _echo(self.rebuild())
+        with Watcher(self.config.root) as watcher:
+            while watcher.wait(stop) is not None:
+                _echo(self.rebuild())
 
 
 def _stamps(folder: Path) -> dict[str, tuple[int, int]]:

@@ -21,6 +21,7 @@ No code is taken from any of them.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 
@@ -52,14 +53,21 @@ __all__ = [
     "Status",
     "build",
     "merge_reports",
+    "worker_pool",
 ]
 
 
 def build(
-    config: Config, options: BuildOptions | None = None, progress: Progress | None = None
+    config: Config,
+    options: BuildOptions | None = None,
+    progress: Progress | None = None,
+    pool: Pool | None = None,
 ) -> BuildReport:
     """Make every language's pages and handouts in `output/`; return the report, also
-    written to `output/report.json` (with `complete: false` until the build ends)."""
+    written to `output/report.json` (with `complete: false` until the build ends).
+
+    `pool`: worker processes kept warm from one build to the next (`build --watch`);
+    by default the build starts its own and stops them when it ends."""
     options = options or BuildOptions()
     path = config.output_dir / options.report_name
     # `build --lang`: the other languages' rows of the last complete report stay.
@@ -67,7 +75,7 @@ def build(
     unfinished = BuildReport((), ("the build did not finish",), complete=False)
     write_text(path, unfinished.to_json(), durable=False)
     try:
-        result = _stages(config, options, progress)
+        result = _stages(config, options, progress, pool)
     except PipelineError as exc:
         write_text(path, BuildReport((), (str(exc),)).to_json(), durable=False)
         raise
@@ -77,14 +85,21 @@ def build(
     return result
 
 
-def _stages(config: Config, options: BuildOptions, progress: Progress | None) -> BuildReport:
+def worker_pool(config: Config, options: BuildOptions) -> Pool:
+    """The worker processes a build with these options uses (WeasyPrint imported in each
+    when it renders PDFs)."""
+    jobs = options.jobs or os.cpu_count() or 1
+    return Pool(jobs, config.render_memory_mb, ("weasyprint",) if options.pdf else ())
+
+
+def _stages(
+    config: Config, options: BuildOptions, progress: Progress | None, warm: Pool | None
+) -> BuildReport:
     if options.pdf:
         list_fonts_early()  # the PDFs' keys need it; it runs while the inputs are read
     state = PageState.load(config.output_dir)
     sources, broken = read_sources(config, state.references)  # 1. inputs
-    jobs = options.jobs or os.cpu_count() or 1
-    preload = ("weasyprint",) if options.pdf else ()
-    with Pool(jobs, config.render_memory_mb, preload) as pool:
+    with contextlib.nullcontext(warm) if warm else worker_pool(config, options) as pool:
         plan = make_plan(config, options, sources, state, pool)  # 2. plan (and gate)
         copy_assets(config, sources)
         pages = make_pages(config, plan, state, pool, options.annotate)  # 3. pages
