@@ -12,6 +12,7 @@ Written for this project on the standard library's documented `multiprocessing`
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import importlib
 import multiprocessing
@@ -184,7 +185,10 @@ class _Slot:
     def give(self, task: Task[object]) -> None:
         self.task = task
         self.started = time.monotonic()
-        self.conn.send(task)
+        # A worker that has just died cannot take it: its end of the pipe is closed. Its
+        # death is then seen by `Pool._collect` (the process sentinel), as a crash.
+        with contextlib.suppress(OSError):
+            self.conn.send(task)
 
     def deadline(self, timeout: float | None) -> float | None:
         """When the running task, or the worker's start, runs out of time."""
@@ -247,9 +251,9 @@ class Pool:
         self.start()
         finished = False
         try:
-            for slot in self._slots:
+            for index in range(len(self._slots)):
                 if queue:
-                    slot.give(queue.pop())
+                    self._give(index, queue.pop())
             while any(slot.task is not None for slot in self._slots):
                 yield from self._collect(queue, timeout)
             finished = True
@@ -298,8 +302,17 @@ class Pool:
                 continue
             slot.task = None
             if queue:
-                slot.give(queue.pop())
+                self._give(index, queue.pop())
             yield outcome
+
+    def _give(self, index: int, task: Task[R]) -> None:
+        """Give a task to a worker; one that died while it waited for work (killed by the
+        system or a user, between builds of `build --watch` too) is replaced first."""
+        slot = self._slots[index]
+        if not slot.process.is_alive():
+            slot.kill()
+            slot = self._slots[index] = _Slot(self.memory_mb, self.preload)
+        slot.give(task)
 
     def _kill_busy(self) -> None:
         for slot in self._slots:

@@ -4,15 +4,19 @@ gettext and poppler oracles, and the rule that CI runs every test (a skip fails 
 from __future__ import annotations
 
 import os
+import queue
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import unicodedata
 from collections.abc import Callable, Generator
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -111,6 +115,62 @@ def run_cli(
     if check and result.returncode != 0:
         raise AssertionError(f"pipeline {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
     return result
+
+
+class Running:
+    """A `pipeline` command that keeps running (`serve`, `build --watch`) in `cwd`: its
+    output lines arrive on a queue (stdout) and a list (stderr) as it prints them."""
+
+    def __init__(self, cwd: Path, *args: str, env: dict[str, str] | None = None) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "pipeline", *args],
+            cwd=cwd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
+        )
+        self.stdout: queue.Queue[str] = queue.Queue()
+        self.stderr: list[str] = []
+        assert self.process.stdout is not None and self.process.stderr is not None
+        for stream, sink in ((self.process.stdout, self.stdout.put), (self.process.stderr, None)):
+            threading.Thread(
+                target=self._pump, args=(stream, sink or self.stderr.append), daemon=True
+            ).start()
+
+    @staticmethod
+    def _pump(stream: IO[str], sink: Callable[[str], None]) -> None:
+        for line in stream:
+            sink(line.rstrip("\n"))
+
+    def line(self, timeout: float = 15) -> str:
+        try:
+            return self.stdout.get(timeout=timeout)
+        except queue.Empty:
+            raise AssertionError(f"no output within {timeout} s; stderr: {self.stderr}") from None
+
+    def drain(self) -> list[str]:
+        """The lines printed so far and not yet read."""
+        lines = []
+        while not self.stdout.empty():
+            lines.append(self.stdout.get_nowait())
+        return lines
+
+    def stop(self, sig: int = signal.SIGTERM) -> int:
+        """Send `sig`; the exit status (the process is killed after 5 s)."""
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+        try:
+            return self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+            raise AssertionError(f"the process did not stop within 5 s of signal {sig}") from None
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
 
 
 def copy_project(dest: Path, locales: bool = True) -> Path:

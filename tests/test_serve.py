@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
-import queue
 import re
-import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -21,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, SLUG, copy_project, new_language
+from conftest import CHROMIUM, CHROMIUM_ARGS, SLUG, Running, copy_project, new_language
 from pipeline.errors import CatalogError
 from pipeline.po import parse_po, write_po
 
@@ -38,53 +34,11 @@ def _serve_argv() -> list[str]:
     return [sys.executable, "-m", "pipeline", "serve"]
 
 
-class Server:
-    """`pipeline serve` running in a project; its output lines arrive on queues."""
+class Server(Running):
+    """`pipeline serve` running in a project."""
 
     def __init__(self, project: Path, *args: str) -> None:
-        self.process = subprocess.Popen(
-            [*_serve_argv(), *args],
-            cwd=project,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
-        self.stdout: queue.Queue[str] = queue.Queue()
-        self.stderr: list[str] = []
-        assert self.process.stdout is not None and self.process.stderr is not None
-        for stream, sink in ((self.process.stdout, self.stdout.put), (self.process.stderr, None)):
-            threading.Thread(
-                target=self._pump, args=(stream, sink or self.stderr.append), daemon=True
-            ).start()
-
-    @staticmethod
-    def _pump(stream: Any, sink: Callable[[str], None]) -> None:
-        for line in stream:
-            sink(line.rstrip("\n"))
-
-    def line(self, timeout: float = 15) -> str:
-        try:
-            return self.stdout.get(timeout=timeout)
-        except queue.Empty:
-            raise AssertionError(f"no output within {timeout} s; stderr: {self.stderr}") from None
-
-    def drain(self) -> list[str]:
-        """The lines printed so far and not yet read."""
-        lines = []
-        while not self.stdout.empty():
-            lines.append(self.stdout.get_nowait())
-        return lines
-
-    def stop(self) -> int:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-        try:
-            return self.process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-            raise AssertionError("the server did not stop within 5 s of SIGTERM") from None
+        super().__init__(project, "serve", *args)
 
 
 @pytest.fixture()
@@ -98,9 +52,7 @@ def server(project: Path) -> Iterator[Server]:
     try:
         yield running
     finally:
-        if running.process.poll() is None:
-            running.process.kill()
-            running.process.wait()
+        running.kill()
 
 
 def _url(server: Server) -> str:

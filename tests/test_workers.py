@@ -141,3 +141,19 @@ def test_a_workers_start_does_not_count_against_its_first_task(
         pool.start()  # handed a task at once, while it imports
         [outcome] = pool.map([Pid("first")], timeout=1.5)
     assert outcome.failure is None and outcome.value not in (None, os.getpid())
+
+
+def test_a_worker_that_died_between_tasks_is_replaced_before_it_is_given_one() -> None:
+    """A pool kept from one build to the next (`build --watch`): a worker killed while it
+    waited (the out-of-memory killer, a user's `kill`) must not take the next task down."""
+    import signal
+
+    with Pool(2) as pool:
+        first = {o.value for o in pool.map([Pid("a"), Pid("b")])}
+        for pid in first:
+            assert pid is not None
+            os.kill(pid, signal.SIGKILL)
+            os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)  # it is dead, not yet reaped
+        outcomes = list(pool.map([Pid("c"), Pid("d")]))
+    assert all(o.failure is None for o in outcomes), [o.failure for o in outcomes]
+    assert not {o.value for o in outcomes} & first

@@ -1,0 +1,307 @@
+"""`pipeline build --watch`: every save rebuilds what it changed, with the worker
+processes kept ready; errors are one line and the watch goes on; Ctrl-C stops it and its
+workers. Driven as a user would: a real process, real edits, real PDFs read back."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import SLUG, Running, copy_project, pdftotext, run_cli, set_msgstrs, squash
+from pipeline.po import parse_po
+from pipeline.watch import Watcher
+
+EPOCH = {"SOURCE_DATE_EPOCH": "1764115200"}
+PO = Path("locales") / "es" / "LC_MESSAGES" / f"{SLUG}.po"
+BUILD_LIMIT = 120.0
+"""Seconds a build of one language's two PDFs may take on a loaded CI machine."""
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project with Spanish only, built once."""
+    project = copy_project(tmp_path_factory.mktemp("watch") / "p")
+    config = project / "pyproject.toml"
+    text = config.read_text("utf-8")
+    start = text.index("languages = [")
+    config.write_text(text[:start] + 'languages = ["es"]' + text[text.index("\n", start) :])
+    run_cli("build", cwd=project, env=EPOCH)
+    return project
+
+
+@pytest.fixture
+def project(built: Path, tmp_path: Path) -> Path:
+    """A copy of the built project, its outputs and build state included."""
+    return Path(shutil.copytree(built, tmp_path / "p", symlinks=True))
+
+
+@pytest.fixture
+def watching(project: Path) -> Iterator[Running]:
+    """`pipeline build --watch` running in the project, its first build (nothing to do) over."""
+    running = Running(project, "build", "--watch", env=EPOCH)
+    try:
+        lines = until_done(running)
+        assert any(line.startswith("summary: 0 built") for line in lines), lines
+        yield running
+    finally:
+        running.kill()
+
+
+def until_done(running: Running, timeout: float = BUILD_LIMIT) -> list[str]:
+    """The lines printed up to the one that ends a build (`done in …; watching …`)."""
+    lines = []
+    deadline = time.monotonic() + timeout
+    while True:
+        line = running.line(timeout=max(0.1, deadline - time.monotonic()))
+        lines.append(line)
+        if line.startswith("done in "):
+            assert re.fullmatch(
+                r"done in \d+\.\d\d s; watching source/, locales/, templates/, pyproject\.toml"
+                r" \(Ctrl-C to stop\)",
+                line,
+            ), line
+            return lines
+
+
+def report(project: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((project / "output" / "report.json").read_text("utf-8"))
+    return data
+
+
+def built_pdfs(project: Path) -> list[str]:
+    return sorted(r["pdf"] for r in report(project)["outputs"] if r["status"] == "built")
+
+
+def plain_entry(project: Path) -> str:
+    """The msgid of a translated paragraph with no number, tag or placeholder: a word can
+    be added to its translation without the gate refusing it."""
+    for entry in parse_po(project / PO):
+        text = entry.msgid
+        if entry.msgstr and "(paragraph)" in entry.comment and not re.search(r"[\d<%{\[]", text):
+            return text
+    raise AssertionError("no plain paragraph in the Spanish catalog")
+
+
+def add_word(project: Path, word: str) -> None:
+    msgid = plain_entry(project)
+    msgstr = next(e.msgstr for e in parse_po(project / PO) if e.msgid == msgid)
+    set_msgstrs(project / PO, {msgid: f"{msgstr} {word}"})
+
+
+def es_text(project: Path) -> str:
+    return squash(pdftotext(project / "output" / "es" / f"{SLUG}.pdf"))
+
+
+def test_a_save_rebuilds_only_what_it_changed(project: Path, watching: Running) -> None:
+    english = project / "output" / "en" / f"{SLUG}.pdf"
+    before = english.stat().st_mtime_ns
+    add_word(project, "Kwoz")
+    lines = until_done(watching)
+    assert f"changed: {PO.as_posix()}" in lines
+    assert report(project)["pages"]["made"] == [f"es/{SLUG}.html"]
+    assert built_pdfs(project) == [f"es/{SLUG}.large.pdf", f"es/{SLUG}.pdf"]
+    assert "Kwoz" in es_text(project)
+    assert english.stat().st_mtime_ns == before
+    assert report(project)["complete"] is True
+
+
+def test_a_broken_catalog_is_one_line_and_the_watch_goes_on(
+    project: Path, watching: Running
+) -> None:
+    good = (project / PO).read_bytes()
+    pdf = (project / "output" / "es" / f"{SLUG}.pdf").read_bytes()
+    with (project / PO).open("a", encoding="utf-8") as po:
+        po.write('\nmsgid "x"\nmsgstr "never closed\n')
+    until_done(watching)
+    deadline = time.monotonic() + 10  # stderr is read by a thread of its own
+    while not watching.stderr and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.2)
+    errors = [line for line in watching.stderr if line]
+    assert len(errors) == 1, errors
+    assert re.match(rf"{re.escape(PO.as_posix())}:\d+: \S", errors[0]), errors
+    assert (project / "output" / "es" / f"{SLUG}.pdf").read_bytes() == pdf
+    (project / PO).write_bytes(good)  # fixed: the watch builds again
+    lines = until_done(watching)
+    assert any(line.startswith("summary: ") for line in lines), lines
+    assert watching.process.poll() is None
+    assert not any("Traceback" in line for line in watching.stderr)
+
+
+def _replace(path: Path, text: str) -> None:
+    """Save as many editors do: a new file renamed over the old one."""
+    new = path.with_name(path.name + ".new")
+    new.write_text(text, "utf-8")
+    os.replace(new, path)
+
+
+def test_the_configuration_is_read_again_after_every_save(project: Path, watching: Running) -> None:
+    config = project / "pyproject.toml"
+    for name in ("Lakeside Neurology Clinic", "Hillcrest Neurology Clinic"):
+        text = re.sub(r'(?m)^name = "[^"]*"$', f'name = "{name}"', config.read_text("utf-8"))
+        _replace(config, text)  # the second save proves the first did not end the watch
+        lines = until_done(watching)
+        assert "changed: pyproject.toml" in lines
+        assert name in es_text(project)
+
+
+def test_other_commands_run_between_builds_and_a_busy_project_is_awaited(
+    project: Path, watching: Running
+) -> None:
+    assert run_cli("fmt", str(PO), cwd=project).returncode == 0  # no lock held while idle
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\nfrom pathlib import Path\n"
+            "from pipeline.fsutil import project_lock\n"
+            "with project_lock(Path('.')):\n"
+            "    print('locked', flush=True)\n"
+            "    sys.stdin.readline()\n",
+        ],
+        cwd=project,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdin is not None
+    try:
+        assert holder.stdout.readline() == "locked\n"
+        add_word(project, "Jyph")
+        waiting = watching.line(timeout=BUILD_LIMIT)
+        while not waiting.startswith("waiting: "):  # `fmt` may have started a build
+            waiting = watching.line(timeout=BUILD_LIMIT)
+        assert waiting == (
+            "waiting: .pipeline.lock:1: another pipeline process is working on this project"
+        )
+        time.sleep(0.5)
+        assert watching.drain() == []  # nothing is built while the lock is held
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=30)
+    until_done(watching)
+    assert "Jyph" in es_text(project)
+
+
+def test_an_edit_made_while_a_build_runs_is_built_next(project: Path, watching: Running) -> None:
+    add_word(project, "Vyxo")
+    assert watching.line(timeout=BUILD_LIMIT).startswith("changed: ")
+    add_word(project, "Qeft")  # while the first edit's build runs
+    deadline = time.monotonic() + 2 * BUILD_LIMIT
+    while "Qeft" not in es_text(project):
+        assert time.monotonic() < deadline, "the second edit was never built"
+        until_done(watching, timeout=max(1.0, deadline - time.monotonic()))
+
+
+def test_temporaries_and_editor_backups_start_no_build(project: Path, watching: Running) -> None:
+    (project / PO.parent / f".{SLUG}.po.tmp").write_text("half-written", "utf-8")
+    (project / "source" / f"{SLUG}.md~").write_text("backup", "utf-8")
+    (project / "source" / f".{SLUG}.md.swp").write_text("swap", "utf-8")
+    time.sleep(1.5)
+    assert watching.drain() == []
+    css = project / "templates" / "style.css"
+    css.write_bytes(css.read_bytes())  # a real save still is one
+    lines = until_done(watching)
+    assert "changed: templates/style.css" in lines
+
+
+def _children(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found |= {int(p) for p in (task / "children").read_text().split()}
+    return found
+
+
+def _gone(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return True
+    return "\nState:\tZ" in status
+
+
+def test_ctrl_c_stops_the_watch_and_its_workers(project: Path, watching: Running) -> None:
+    workers = _children(watching.process.pid)
+    assert len(workers) >= 1  # started with the watch, WeasyPrint loaded, waiting
+    assert watching.stop(signal.SIGINT) == 130
+    time.sleep(0.2)  # stderr is read by a thread of its own
+    assert [line for line in watching.stderr if line] == ["interrupted"]
+    deadline = time.monotonic() + 10
+    while not all(_gone(pid) for pid in workers):
+        assert time.monotonic() < deadline, "a worker outlived the watch"
+        time.sleep(0.1)
+
+
+def test_the_watcher_follows_replaced_files_and_remade_folders(tmp_path: Path) -> None:
+    (tmp_path / "source").mkdir()
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "pyproject.toml").write_text("a", "utf-8")
+    seen: list[list[str]] = []
+    stop = threading.Event()
+    with Watcher(tmp_path, config=True) as watcher:
+
+        def collect() -> None:
+            while (batch := watcher.wait(stop)) is not None:
+                seen.append(batch)
+
+        thread = threading.Thread(target=collect, daemon=True)
+        thread.start()
+
+        def expect(batch: list[str]) -> None:
+            deadline = time.monotonic() + 10
+            while batch not in seen:
+                assert time.monotonic() < deadline, f"{batch} not seen; seen: {seen}"
+                time.sleep(0.05)
+
+        for text in ("b", "c"):
+            _replace(tmp_path / "pyproject.toml", text)
+            expect(["pyproject.toml"])
+            seen.clear()
+        shutil.rmtree(tmp_path / "templates")
+        expect(["templates"])
+        seen.clear()
+        (tmp_path / "templates").mkdir()
+        expect(["templates"])  # made again: noticed within a second, and watched
+        seen.clear()
+        (tmp_path / "templates" / "page.html").write_text("x", "utf-8")
+        expect(["templates/page.html"])
+        stop.set()
+        thread.join(timeout=5)
+
+
+def test_a_worker_killed_while_idle_is_replaced(project: Path, watching: Running) -> None:
+    for pid in _children(watching.process.pid):
+        os.kill(pid, signal.SIGKILL)  # the out-of-memory killer, or a user's `kill`
+    add_word(project, "Zumo")
+    lines = until_done(watching)
+    assert built_pdfs(project) == [f"es/{SLUG}.large.pdf", f"es/{SLUG}.pdf"], lines
+    assert "Zumo" in es_text(project)
+    assert not any("Traceback" in line for line in watching.stderr)
+
+
+def test_an_invalid_configuration_is_one_line_and_the_watch_goes_on(
+    project: Path, watching: Running
+) -> None:
+    config = project / "pyproject.toml"
+    good = config.read_text("utf-8")
+    _replace(config, good.replace("[tool.pipeline.clinic]", "[tool.pipeline.clinic"))
+    until_done(watching)
+    deadline = time.monotonic() + 10
+    while not watching.stderr and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert re.fullmatch(r"pyproject\.toml:\d+: .+", watching.stderr[0]), watching.stderr
+    _replace(config, good.replace("Riverside MS Clinic", "Northside MS Clinic"))
+    until_done(watching)
+    assert "Northside MS Clinic" in es_text(project)
