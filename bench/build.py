@@ -209,6 +209,9 @@ class Watching:
             stderr=subprocess.DEVNULL,
             text=True,
             env={**os.environ, "SOURCE_DATE_EPOCH": "1764115200", "PYTHONUNBUFFERED": "1"},
+            # A shell starts a background job with Ctrl-C ignored, and the ignoring is
+            # inherited: give it back, so that `stop` can send it.
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         self.done()  # its first build (nothing to do) is over, and it is watching
 
@@ -221,8 +224,21 @@ class Watching:
         raise RuntimeError(f"build --watch ended with {self.process.wait()}")
 
     def stop(self) -> None:
+        """Ctrl-C; it must end with status 130 ("interrupted")."""
         self.process.send_signal(signal.SIGINT)
-        assert self.process.wait(timeout=30) == 130  # "interrupted", as after Ctrl-C
+        try:
+            status = self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            where = subprocess.run(
+                ["gdb", "-p", str(self.process.pid), "-batch", "-ex", "thread apply all bt"],
+                capture_output=True,
+                text=True,
+                check=False,
+            ).stdout
+            self.process.kill()
+            raise RuntimeError(f"build --watch did not stop after Ctrl-C:\n{where}") from None
+        if status != 130:
+            raise RuntimeError(f"build --watch ended with {status} after Ctrl-C")
 
 
 def spread(values: list[float]) -> str:
@@ -338,7 +354,6 @@ def main() -> int:
             assert report["pages"]["made"] == ["es/article-00.html"], report["pages"]["made"]
             if round_:
                 warm_best.append(ideal(project))
-        watching.stop()
         done(
             (
                 "one catalog edited (es, one article): `pipeline build --watch`",
@@ -348,6 +363,7 @@ def main() -> int:
                 [],
             )
         )
+        watching.stop()
 
     load_after = os.getloadavg()
     print(
