@@ -330,7 +330,6 @@ def _watch(ctx: click.Context, config: Config, options: BuildOptions) -> None:
         pool = stack.enter_context(stage.worker_pool(config, options))
         pool.start()  # before the watcher's thread: the workers load WeasyPrint meanwhile
         watcher = stack.enter_context(Watcher(config.root, config=True))
-        watched = ", ".join(display_path(p) + "/" * p.is_dir() for p in watcher.paths)
         changed: list[str] = []
         while True:
             started = time.monotonic()
@@ -357,6 +356,7 @@ def _watch(ctx: click.Context, config: Config, options: BuildOptions) -> None:
                         time.sleep(0.2)
             except PipelineError as exc:
                 click.echo(str(exc), err=True)
+            watched = ", ".join(display_path(p) + "/" * p.is_dir() for p in watcher.paths)
             click.echo(
                 f"done in {time.monotonic() - started:.2f} s; watching {watched} (Ctrl-C to stop)"
             )
