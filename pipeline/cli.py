@@ -317,7 +317,8 @@ def _build_once(config: Config, options: BuildOptions, pool: Pool | None = None)
 
 def _watch(ctx: click.Context, config: Config, options: BuildOptions) -> None:
     """`build --watch`: build, then build again after every batch of changes, until Ctrl-C.
-    A user error is one line and the watch goes on, with the last good outputs kept. The
+    A user error is one line and the watch goes on, with the last good outputs kept (one
+    in the project as the watch starts is the command's error, as in every command). The
     project is locked only while a build runs, so `update` or `fmt` may run in between; a
     build that finds the project busy waits for it."""
     import time
@@ -339,7 +340,7 @@ def _watch(ctx: click.Context, config: Config, options: BuildOptions) -> None:
                     click.echo(
                         f"changed: {', '.join(changed[:3])}" + f" and {more} more" * (more > 0)
                     )
-                if "pyproject.toml" in changed:
+                if changed:  # read and checked again, as every command does (links too)
                     config = _config(ctx)
                     if config.render_memory_mb != pool.memory_mb:
                         pool.close()

@@ -13,6 +13,8 @@ Written for this project on the documented API of `watchfiles` (`RustNotify`,
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import threading
 from pathlib import Path
@@ -23,6 +25,9 @@ if TYPE_CHECKING:
 
 WATCHED = ("source", "locales", "templates")
 """The project's folders whose files the build reads."""
+
+MAX_FOLDERS = 10_000
+"""Folders watched at most: a project is a few dozen."""
 
 _TEMPORARY = re.compile(r"\..+\.tmp")
 """`fsutil`'s temporary files: the file they become is reported when it is moved in."""
@@ -35,7 +40,8 @@ class Watcher:
     inotify watches a file or folder, not a name: an editor that saves `pyproject.toml`
     by writing a new file and renaming it over the old one, or a folder deleted and made
     again, would end the watch. So after every batch, and every second, the watched paths
-    are looked up again, and watched anew when one of them is not the file it was.
+    are looked up again, and watched anew when one of them is not the file it was or a
+    folder came or went.
 
     Built on watchfiles' documented Rust backend (`RustNotify`), which its `watch()`
     wraps, because `watch()` starts watching only when first asked for a batch."""
@@ -56,23 +62,41 @@ class Watcher:
     @property
     def paths(self) -> list[Path]:
         """What is watched: the folders that exist, and `pyproject.toml`."""
-        return [Path(path) for path in self._seen]
+        names = [*WATCHED, "pyproject.toml"]
+        return [self.root / name for name in names if str(self.root / name) in self._seen]
 
     def _identities(self) -> dict[str, tuple[int, int]]:
-        found = {}
-        for path in [self.root / name for name in WATCHED] + [self.root / "pyproject.toml"]:
-            try:
-                stat = path.stat()
-            except OSError:
-                continue
-            if path.is_dir() or (self.config and path.name == "pyproject.toml"):
-                found[str(path)] = (stat.st_dev, stat.st_ino)
+        """Every folder to watch and `pyproject.toml`, with their device and inode. The
+        folders are walked here, as the build walks them (through links that stay in the
+        project, each real folder once), and each is watched on its own: inotify's own
+        recursion would follow a link out of the project, to `/` if that is where it
+        leads (the build refuses such a link: that is one line, not a hung watcher)."""
+        top = self.root.resolve()
+        found: dict[str, tuple[int, int]] = {}
+        tops = [str(self.root / name) for name in WATCHED]
+        walked_once = {os.path.realpath(folder) for folder in tops}  # named, not reached
+        for folder in tops:
+            for inner, subfolders, _files in os.walk(folder, followlinks=True):
+                real = os.path.realpath(inner)
+                outside = not Path(real).is_relative_to(top)
+                again = inner != folder and real in walked_once
+                if outside or again or len(found) >= MAX_FOLDERS:
+                    subfolders[:] = []
+                    continue
+                walked_once.add(real)
+                with contextlib.suppress(OSError):
+                    stat = os.stat(inner)
+                    found[inner] = (stat.st_dev, stat.st_ino)
+        config = self.root / "pyproject.toml"
+        if self.config and config.is_file():
+            stat = config.stat()
+            found[str(config)] = (stat.st_dev, stat.st_ino)
         return found
 
     def _start(self) -> RustNotify:
         from watchfiles._rust_notify import RustNotify
 
-        return RustNotify(list(self._seen), False, False, 300, True, False)
+        return RustNotify(list(self._seen), False, False, 300, False, False)
 
     def __enter__(self) -> Watcher:
         return self

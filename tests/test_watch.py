@@ -305,3 +305,41 @@ def test_an_invalid_configuration_is_one_line_and_the_watch_goes_on(
     _replace(config, good.replace("Riverside MS Clinic", "Northside MS Clinic"))
     until_done(watching)
     assert "Northside MS Clinic" in es_text(project)
+
+
+def test_a_link_out_of_the_project_is_one_line_and_the_watch_goes_on(
+    project: Path, watching: Running
+) -> None:
+    """Every build checks the project again, as every command does; and inotify's own
+    recursion, which would follow `source/root -> /` through the whole file system, is
+    not used."""
+    (project / "source" / "root").symlink_to("/")
+    lines = until_done(watching)
+    assert "changed: source/root" in lines
+    deadline = time.monotonic() + 10
+    while not watching.stderr and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert watching.stderr == ["source/root:1: symbolic link to a file outside the project"]
+    (project / "source" / "root").unlink()
+    lines = until_done(watching, timeout=60)
+    assert "changed: source/root" in lines
+    assert any(line.startswith("summary: 0 built") for line in lines), lines
+
+
+def test_a_watch_started_on_a_broken_project_is_one_line(project: Path) -> None:
+    (project / "source" / "root").symlink_to("/")
+    result = run_cli("build", "--watch", cwd=project, check=False, env=EPOCH)
+    assert (result.returncode, result.stderr) == (
+        1,
+        "source/root:1: symbolic link to a file outside the project\n",
+    )
+
+
+def test_a_new_language_folder_is_watched_too(project: Path, watching: Running) -> None:
+    """`pipeline init` makes locales/LANG/LC_MESSAGES/: a later save in it is seen."""
+    shutil.copytree(project / "locales" / "es", project / "locales" / "es_MX")
+    until_done(watching)
+    po = project / "locales" / "es_MX" / "LC_MESSAGES" / f"{SLUG}.po"
+    po.write_bytes(po.read_bytes())
+    lines = until_done(watching)
+    assert f"changed: locales/es_MX/LC_MESSAGES/{SLUG}.po" in lines
