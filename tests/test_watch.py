@@ -115,6 +115,8 @@ def test_a_save_rebuilds_only_what_it_changed(project: Path, watching: Running) 
     assert "Kwoz" in es_text(project)
     assert english.stat().st_mtime_ns == before
     assert report(project)["complete"] is True
+    time.sleep(1.5)
+    assert watching.drain() == []  # the build wrote nothing it watches: no endless loop
 
 
 def test_a_broken_catalog_is_one_line_and_the_watch_goes_on(
