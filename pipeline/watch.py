@@ -20,6 +20,8 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipeline.errors import PipelineError
+
 if TYPE_CHECKING:
     from watchfiles._rust_notify import RustNotify
 
@@ -89,14 +91,24 @@ class Watcher:
                     found[inner] = (stat.st_dev, stat.st_ino)
         config = self.root / "pyproject.toml"
         if self.config and config.is_file():
-            stat = config.stat()
-            found[str(config)] = (stat.st_dev, stat.st_ino)
+            with contextlib.suppress(OSError):
+                stat = config.stat()
+                found[str(config)] = (stat.st_dev, stat.st_ino)
         return found
 
     def _start(self) -> RustNotify:
+        """Watch what `_seen` holds; a path gone meanwhile is looked up again once. A
+        watch the system refuses (the inotify limit reached) is the command's one line."""
         from watchfiles._rust_notify import RustNotify
 
-        return RustNotify(list(self._seen), False, False, 300, False, False)
+        try:
+            return RustNotify(list(self._seen), False, False, 300, False, False)
+        except OSError:
+            self._seen = self._identities()  # a folder went away meanwhile: look again
+        try:
+            return RustNotify(list(self._seen), False, False, 300, False, False)
+        except OSError as exc:
+            raise PipelineError(self.root, None, f"cannot watch the project: {exc}") from None
 
     def __enter__(self) -> Watcher:
         return self

@@ -345,3 +345,27 @@ def test_a_new_language_folder_is_watched_too(project: Path, watching: Running) 
     po.write_bytes(po.read_bytes())
     lines = until_done(watching)
     assert f"changed: locales/es_MX/LC_MESSAGES/{SLUG}.po" in lines
+
+
+def test_a_watch_the_system_refuses_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """inotify refuses more watches than `fs.inotify.max_user_watches` allows (ENOSPC):
+    the kernel's answer, played by the watchfiles backend it would come from."""
+    import errno
+
+    import watchfiles._rust_notify
+
+    from pipeline.errors import PipelineError
+
+    class Refused:
+        def __init__(self, *args: object) -> None:
+            raise OSError(errno.ENOSPC, "OS file watch limit reached")
+
+    monkeypatch.setattr(watchfiles._rust_notify, "RustNotify", Refused)
+    (tmp_path / "source").mkdir()
+    with pytest.raises(PipelineError) as raised:
+        Watcher(tmp_path)
+    assert str(raised.value).endswith(
+        ":1: cannot watch the project: [Errno 28] OS file watch limit reached"
+    )
