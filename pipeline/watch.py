@@ -7,8 +7,8 @@ editor's save, or `pipeline update` rewriting every catalog, is one batch, one r
 Our own temporary files (`.name.tmp`, renamed into place) and editors' swap and backup
 files start no rebuild.
 
-Written for this project on the documented API of `watchfiles` (`RustNotify`,
-`DefaultFilter`).
+Written for this project on the API of `watchfiles`: `DefaultFilter`, and its Rust
+backend `RustNotify` as its type stub (`watchfiles/_rust_notify.pyi`) documents it.
 """
 
 from __future__ import annotations
@@ -45,8 +45,8 @@ class Watcher:
     are looked up again, and watched anew when one of them is not the file it was or a
     folder came or went.
 
-    Built on watchfiles' documented Rust backend (`RustNotify`), which its `watch()`
-    wraps, because `watch()` starts watching only when first asked for a batch."""
+    Built on watchfiles' Rust backend (`RustNotify`), which its `watch()` wraps,
+    because `watch()` starts watching only when first asked for a batch."""
 
     def __init__(
         self, root: Path, config: bool = False, debounce_ms: int = 400, step_ms: int = 20
