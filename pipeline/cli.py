@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from pipeline.errors import PipelineError, display_path
+from pipeline.errors import PipelineError, display_path, printable
 from pipeline.fsutil import project_lock
 
 if TYPE_CHECKING:
@@ -306,11 +306,11 @@ def _build_once(config: Config, options: BuildOptions, pool: Pool | None = None)
     _not_published(report)
     for record in report.outputs:
         for warning in record.warnings:
-            click.echo(f"warning: {warning}", err=True)
+            click.echo(f"warning: {printable(warning)}", err=True)
     for warning in report.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(f"warning: {printable(warning)}", err=True)
     for error in report.errors:
-        click.echo(error, err=True)
+        click.echo(printable(error), err=True)
     _summary(report)
     return 0 if report.ok else 1
 
@@ -324,7 +324,6 @@ def _watch(ctx: click.Context, config: Config, options: BuildOptions) -> None:
     import time
 
     from pipeline import build as stage
-    from pipeline.errors import ProjectBusy
     from pipeline.watch import Watcher
 
     with contextlib.ExitStack() as stack:
@@ -337,31 +336,41 @@ def _watch(ctx: click.Context, config: Config, options: BuildOptions) -> None:
             try:
                 if changed:
                     more = len(changed) - 3
-                    click.echo(
-                        f"changed: {', '.join(changed[:3])}" + f" and {more} more" * (more > 0)
-                    )
-                if changed:  # read and checked again, as every command does (links too)
-                    config = _config(ctx)
+                    shown = ", ".join(printable(path) for path in changed[:3])
+                    click.echo(f"changed: {shown}" + f" and {more} more" * (more > 0))
+                    config = _config(ctx)  # read and checked again, as every command does
                     if config.render_memory_mb != pool.memory_mb:
                         pool.close()
                         pool = stack.enter_context(stage.worker_pool(config, options))
-                waited = False
-                while True:
-                    try:
-                        _build_once(config, options, pool)
-                        break
-                    except ProjectBusy as exc:  # `update`, `fmt`… is writing: wait for it
-                        if not waited:
-                            click.echo(f"waiting: {exc}")
-                            waited = True
-                        time.sleep(0.2)
+                _build_when_free(config, options, pool)
             except PipelineError as exc:
                 click.echo(str(exc), err=True)
-            watched = ", ".join(display_path(p) + "/" * p.is_dir() for p in watcher.paths)
+            watched = printable(
+                ", ".join(display_path(p) + "/" * p.is_dir() for p in watcher.paths)
+            )
             click.echo(
                 f"done in {time.monotonic() - started:.2f} s; watching {watched} (Ctrl-C to stop)"
             )
             changed = watcher.wait() or []
+
+
+def _build_when_free(config: Config, options: BuildOptions, pool: Pool) -> None:
+    """One build of the watch; while another command (`update`, `fmt`…) holds the project,
+    say so once and wait for it: what it writes is built then."""
+    import time
+
+    from pipeline.errors import ProjectBusy
+
+    waited = False
+    while True:
+        try:
+            _build_once(config, options, pool)
+            return
+        except ProjectBusy as exc:
+            if not waited:
+                click.echo(f"waiting: {exc}")
+                waited = True
+            time.sleep(0.2)
 
 
 def _not_published(report: BuildReport) -> None:

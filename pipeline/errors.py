@@ -3,7 +3,18 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
+
+_HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+"""Characters that would break a printed line or reorder it on the terminal (Trojan
+Source): control characters, line and paragraph separators, bidi overrides and isolates."""
+
+
+def printable(text: str) -> str:
+    """`text` as one visible line: each hidden character as its escape (`\\n`, `\\u202e`),
+    so that a file named with a newline cannot print a second, forged line."""
+    return _HIDDEN.sub(lambda match: match[0].encode("unicode_escape").decode("ascii"), text)
 
 
 class PipelineError(Exception):
@@ -19,7 +30,7 @@ class PipelineError(Exception):
         where = ""
         if self.path is not None:
             where = f"{display_path(self.path)}:{self.line or 1}: "
-        return f"{where}{self.message}"
+        return printable(f"{where}{self.message}")
 
 
 class ConfigError(PipelineError):

@@ -51,3 +51,17 @@ def test_a_broken_template_still_stops_everything(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert len(result.stderr.splitlines()) == 1 and "templates/handout.html" in result.stderr
     assert not (project / "output" / "en" / "demo.pdf").exists()
+
+
+def test_a_file_name_with_a_newline_or_an_override_is_still_one_line(tmp_path: Path) -> None:
+    """A name can hold any character but `/`: printed raw, a newline in it would forge a
+    second line (`changed: fake.md`) and U+202E would reverse the rest of the line on the
+    terminal. Hidden characters are printed as their escapes."""
+    project = make_project(tmp_path / "p")
+    (project / "source" / "evil\nfake\u202e.md").write_text("no front matter\n", "utf-8")
+    result = run_cli("build", cwd=project, check=False)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "source/evil\\nfake\\u202e.md:1: missing front matter: start the file with a"
+        " '# Title' line or with '---' front matter (title, summary...)"
+    ]

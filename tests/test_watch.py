@@ -75,6 +75,16 @@ def until_done(running: Running, timeout: float = BUILD_LIMIT) -> list[str]:
             return lines
 
 
+def stderr_lines(running: Running) -> list[str]:
+    """What it printed on stderr by now: read by a thread of its own, so wait for the
+    first line (10 s at most), then a little for any more."""
+    deadline = time.monotonic() + 10
+    while not running.stderr and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.2)
+    return [line for line in running.stderr if line]
+
+
 def report(project: Path) -> dict[str, Any]:
     data: dict[str, Any] = json.loads((project / "output" / "report.json").read_text("utf-8"))
     return data
@@ -127,11 +137,7 @@ def test_a_broken_catalog_is_one_line_and_the_watch_goes_on(
     with (project / PO).open("a", encoding="utf-8") as po:
         po.write('\nmsgid "x"\nmsgstr "never closed\n')
     until_done(watching)
-    deadline = time.monotonic() + 10  # stderr is read by a thread of its own
-    while not watching.stderr and time.monotonic() < deadline:
-        time.sleep(0.05)
-    time.sleep(0.2)
-    errors = [line for line in watching.stderr if line]
+    errors = stderr_lines(watching)
     assert len(errors) == 1, errors
     assert re.match(rf"{re.escape(PO.as_posix())}:\d+: \S", errors[0]), errors
     assert (project / "output" / "es" / f"{SLUG}.pdf").read_bytes() == pdf
@@ -238,8 +244,7 @@ def test_ctrl_c_stops_the_watch_and_its_workers(project: Path, watching: Running
     workers = _children(watching.process.pid)
     assert len(workers) >= 1  # started with the watch, WeasyPrint loaded, waiting
     assert watching.stop(signal.SIGINT) == 130
-    time.sleep(0.2)  # stderr is read by a thread of its own
-    assert [line for line in watching.stderr if line] == ["interrupted"]
+    assert stderr_lines(watching) == ["interrupted"]
     deadline = time.monotonic() + 10
     while not all(_gone(pid) for pid in workers):
         assert time.monotonic() < deadline, "a worker outlived the watch"
@@ -300,10 +305,8 @@ def test_an_invalid_configuration_is_one_line_and_the_watch_goes_on(
     good = config.read_text("utf-8")
     _replace(config, good.replace("[tool.pipeline.clinic]", "[tool.pipeline.clinic"))
     until_done(watching)
-    deadline = time.monotonic() + 10
-    while not watching.stderr and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert re.fullmatch(r"pyproject\.toml:\d+: .+", watching.stderr[0]), watching.stderr
+    errors = stderr_lines(watching)
+    assert len(errors) == 1 and re.fullmatch(r"pyproject\.toml:\d+: .+", errors[0]), errors
     _replace(config, good.replace("Riverside MS Clinic", "Northside MS Clinic"))
     until_done(watching)
     assert "Northside MS Clinic" in es_text(project)
@@ -318,10 +321,7 @@ def test_a_link_out_of_the_project_is_one_line_and_the_watch_goes_on(
     (project / "source" / "root").symlink_to("/")
     lines = until_done(watching)
     assert "changed: source/root" in lines
-    deadline = time.monotonic() + 10
-    while not watching.stderr and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert watching.stderr == ["source/root:1: symbolic link to a file outside the project"]
+    assert stderr_lines(watching) == ["source/root:1: symbolic link to a file outside the project"]
     (project / "source" / "root").unlink()
     lines = until_done(watching, timeout=60)
     assert "changed: source/root" in lines
@@ -369,3 +369,10 @@ def test_a_watch_the_system_refuses_is_one_line(
     assert str(raised.value).endswith(
         ":1: cannot watch the project: [Errno 28] OS file watch limit reached"
     )
+
+
+def test_a_changed_file_named_with_a_newline_is_one_line(project: Path, watching: Running) -> None:
+    (project / "templates" / "note\nchanged: forged.css").write_text("x", "utf-8")
+    lines = until_done(watching)
+    assert lines[0] == "changed: templates/note\\nchanged: forged.css", lines
+    assert "changed: forged.css" not in lines
