@@ -99,3 +99,25 @@ def test_merging_reports_names_a_file_that_is_not_one(tmp_path: Path) -> None:
         assert str(raised.value).endswith(
             "report.shard-2-of-2.json:1: not a shard report of 'pipeline build --shard I/N'"
         )
+
+
+def test_a_parsed_article_is_cached_once_per_path_and_always_current(tmp_path: Path) -> None:
+    """A long `build --watch` parses each saved version of an article; the cache keeps the
+    newest only, and a digest seen before is parsed again from the file, never stale."""
+    import hashlib
+
+    from pipeline.build import inputs
+
+    article = tmp_path / "a.md"
+    versions = []
+    before = len(inputs._PARSED)
+    for n in range(5):
+        article.write_text(f"---\ntitle: Version {n}\n---\n\nBody {n}.\n", "utf-8")
+        digest = hashlib.sha256(article.read_bytes()).hexdigest()
+        versions.append(digest)
+        parsed = inputs.parsed_article(article, digest)
+        assert f"Body {n}." in repr(parsed)
+        assert inputs.parsed_article(article, digest) is parsed  # parsed once
+    assert len(inputs._PARSED) == before + 1
+    article.write_text("---\ntitle: Version 0\n---\n\nBody 0.\n", "utf-8")
+    assert "Body 0." in repr(inputs.parsed_article(article, versions[0]))

@@ -54,20 +54,22 @@ class Source:
         return parsed_article(self.path, self.digest)
 
 
-_PARSED: dict[tuple[Path, str], ParsedArticle] = {}
-"""Articles parsed in this process, by path and digest. Worker processes are forked after
-the build parses what they need, so they find those articles here."""
+_PARSED: dict[Path, tuple[str, ParsedArticle]] = {}
+"""The newest article parsed in this process at each path, with its digest. Worker
+processes are forked after the build parses what they need, so they find those articles
+here; a long `build --watch` keeps one version per article, not one per save."""
 
 
 def parsed_article(path: Path, digest: str) -> ParsedArticle:
     """The article at `path` as the file with this digest holds it, parsed once per process."""
-    parsed = _PARSED.get((path, digest))
-    if parsed is None:
-        from pipeline.segments import segment_article
-        from pipeline.sources import read_article
+    cached = _PARSED.get(path)
+    if cached is not None and cached[0] == digest:
+        return cached[1]
+    from pipeline.segments import segment_article
+    from pipeline.sources import read_article
 
-        parsed = segment_article(read_article(path))
-        _PARSED[path, digest] = parsed
+    parsed = segment_article(read_article(path))
+    _PARSED[path] = (digest, parsed)
     return parsed
 
 
