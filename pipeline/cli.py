@@ -320,7 +320,9 @@ def _watch(ctx: click.Context, config: Config, options: BuildOptions) -> None:
     A user error is one line and the watch goes on, with the last good outputs kept (one
     in the project as the watch starts is the command's error, as in every command). The
     project is locked only while a build runs, so `update` or `fmt` may run in between; a
-    build that finds the project busy waits for it."""
+    build that finds the project busy waits for it. `--force` remakes everything in the
+    first build only: a save remakes what it changed."""
+    import dataclasses
     import time
 
     from pipeline import build as stage
@@ -343,6 +345,7 @@ def _watch(ctx: click.Context, config: Config, options: BuildOptions) -> None:
                         pool.close()
                         pool = stack.enter_context(stage.worker_pool(config, options))
                 _build_when_free(config, options, pool)
+                options = dataclasses.replace(options, force=False)  # --force: the first build
             except PipelineError as exc:
                 click.echo(str(exc), err=True)
             watched = printable(

@@ -376,3 +376,23 @@ def test_a_changed_file_named_with_a_newline_is_one_line(project: Path, watching
     lines = until_done(watching)
     assert lines[0] == "changed: templates/note\\nchanged: forged.css", lines
     assert "changed: forged.css" not in lines
+
+
+def test_force_remakes_everything_in_the_first_build_only(project: Path) -> None:
+    """`build --watch --force`: a careless user leaves `--force` on; a save still remakes
+    only what it changed, not all 220 pages and 440 PDFs."""
+    running = Running(project, "build", "--watch", "--force", env=EPOCH)
+    try:
+        until_done(running)
+        assert built_pdfs(project) == [
+            f"en/{SLUG}.large.pdf",
+            f"en/{SLUG}.pdf",
+            f"es/{SLUG}.large.pdf",
+            f"es/{SLUG}.pdf",
+        ]
+        add_word(project, "Kwoz")
+        until_done(running)
+        assert built_pdfs(project) == [f"es/{SLUG}.large.pdf", f"es/{SLUG}.pdf"]
+        assert report(project)["pages"]["made"] == [f"es/{SLUG}.html"]
+    finally:
+        running.kill()
