@@ -326,8 +326,11 @@ def _watch(ctx: click.Context, config: Config, options: BuildOptions) -> None:
     import time
 
     from pipeline import build as stage
+    from pipeline.project import known_language
     from pipeline.watch import Watcher
 
+    for lang in options.langs:  # a mistyped --lang is the command's error, not a watch's
+        known_language(config, lang, to_build=True)
     with contextlib.ExitStack() as stack:
         pool = stack.enter_context(stage.worker_pool(config, options))
         pool.start()  # before the watcher's thread: the workers load WeasyPrint meanwhile

@@ -337,6 +337,41 @@ def test_a_watch_started_on_a_broken_project_is_one_line(project: Path) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("xx", "unknown locale code 'xx' (not in CLDR)"),
+        (
+            "de",
+            "pyproject.toml:LINE: 'de' is not configured and has no catalogs: run"
+            " 'pipeline init de' and add \"de\" to languages in [tool.pipeline]",
+        ),
+    ],
+)
+def test_a_mistyped_language_stops_the_watch_at_once(
+    project: Path, lang: str, expected: str
+) -> None:
+    """No save can make `--lang xx` a language: exit 1 with its line, as `build` does,
+    not a watch that waits for ever."""
+    line = next(
+        n
+        for n, text in enumerate((project / "pyproject.toml").read_text("utf-8").splitlines(), 1)
+        if text.startswith("languages = ")
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline", "build", "--watch", "--lang", lang],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (
+        1,
+        "",
+        expected.replace("LINE", str(line)) + "\n",
+    )
+
+
 def test_a_new_language_folder_is_watched_too(project: Path, watching: Running) -> None:
     """`pipeline init` makes locales/LANG/LC_MESSAGES/: a later save in it is seen."""
     shutil.copytree(project / "locales" / "es", project / "locales" / "es_MX")
