@@ -334,7 +334,7 @@ def _watch(ctx: click.Context, config: Config, options: BuildOptions) -> None:
     with contextlib.ExitStack() as stack:
         pool = stack.enter_context(stage.worker_pool(config, options))
         pool.start()  # before the watcher's thread: the workers load WeasyPrint meanwhile
-        watcher = stack.enter_context(Watcher(config.root, config=True))
+        watcher = stack.enter_context(Watcher(config.root, config=True, output=config.output_dir))
         changed: list[str] = []
         while True:
             started = time.monotonic()

@@ -165,11 +165,10 @@ class Previewer:
         shown = ", ".join(pages) if len(pages) <= 3 else f"{len(pages)} pages"
         return f"rebuilt {shown} ({seconds:.1f} s)"
 
-    def watch(self, stop: threading.Event) -> None:
+    def watch(self, watcher: Watcher, stop: threading.Event) -> None:
         """Rebuild after every batch of changes until `stop` is set."""
-        with Watcher(self.config.root) as watcher:
-            while watcher.wait(stop) is not None:
-                _echo(self.rebuild())
+        while watcher.wait(stop) is not None:
+            _echo(self.rebuild())
 
 
 def _stamps(folder: Path) -> dict[str, tuple[int, int]]:
@@ -347,14 +346,15 @@ def serve_command(ctx: click.Context, langs: tuple[str, ...], port: int, show_id
         raise PipelineError(None, None, f"cannot listen on port {port}: {exc.strerror}") from None
     server.daemon_threads = True
     stop = threading.Event()
-    with server, _stop_on_signals(stop):
+    # Watched from before the first preview: a save made while it is built is not lost.
+    with server, _stop_on_signals(stop), Watcher(config.root, output=previewer.folder) as changes:
         line = previewer.rebuild()
         if line.startswith("rebuild failed"):
             _echo(line)
         click.echo(f"serving http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)")
         threads = [
             threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}),
-            threading.Thread(target=previewer.watch, args=(stop,)),
+            threading.Thread(target=previewer.watch, args=(changes, stop)),
         ]
         for thread in threads:
             thread.daemon = True

@@ -49,13 +49,21 @@ class Watcher:
     because `watch()` starts watching only when first asked for a batch."""
 
     def __init__(
-        self, root: Path, config: bool = False, debounce_ms: int = 400, step_ms: int = 20
+        self,
+        root: Path,
+        config: bool = False,
+        output: Path | None = None,
+        debounce_ms: int = 400,
+        step_ms: int = 20,
     ) -> None:
-        """`step_ms`: a batch ends when no change came for this long (an editor's save
+        """`output`: the folder the rebuilds write, never watched, even through a link
+        (`source/out -> ../output` would make each build start the next, for ever).
+        `step_ms`: a batch ends when no change came for this long (an editor's save
         takes well under that); `debounce_ms`: a batch ends after this long whatever comes."""
         from watchfiles import DefaultFilter
 
         self.root, self.config = root, config
+        self.output = os.path.realpath(output) if output is not None else None
         self.debounce_ms, self.step_ms = debounce_ms, step_ms
         self._filter = DefaultFilter()
         self._seen = self._identities()
@@ -72,7 +80,8 @@ class Watcher:
         folders are walked here, as the build walks them (through links that stay in the
         project, each real folder once), and each is watched on its own: inotify's own
         recursion would follow a link out of the project, to `/` if that is where it
-        leads (the build refuses such a link: that is one line, not a hung watcher)."""
+        leads (the build refuses such a link: that is one line, not a hung watcher), or
+        into the output folder."""
         top = self.root.resolve()
         found: dict[str, tuple[int, int]] = {}
         tops = [str(self.root / name) for name in WATCHED]
@@ -81,8 +90,9 @@ class Watcher:
             for inner, subfolders, _files in os.walk(folder, followlinks=True):
                 real = os.path.realpath(inner)
                 outside = not Path(real).is_relative_to(top)
+                written = self.output is not None and Path(real).is_relative_to(self.output)
                 again = inner != folder and real in walked_once
-                if outside or again or len(found) >= MAX_FOLDERS:
+                if outside or written or again or len(found) >= MAX_FOLDERS:
                     subfolders[:] = []
                     continue
                 walked_once.add(real)

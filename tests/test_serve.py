@@ -19,6 +19,7 @@ import pytest
 
 from conftest import CHROMIUM, CHROMIUM_ARGS, SLUG, Running, copy_project, new_language
 from pipeline.errors import CatalogError
+from pipeline.serve import PREVIEW_DIR
 from pipeline.po import parse_po, write_po
 
 needs_chromium = pytest.mark.skipif(
@@ -317,3 +318,13 @@ def test_the_front_page_shows_why_nothing_was_built(project: Path) -> None:
         assert "No page yet" in front and front.rstrip().endswith("</html>")
     finally:
         assert running.stop() == 0
+
+
+def test_a_link_into_the_preview_starts_no_endless_rebuilds(project: Path, server: Server) -> None:
+    """`source/p -> ../.preview`: the folder each preview rebuild writes, watched through
+    a link, started the next rebuild, for ever."""
+    _url(server)
+    (project / "source" / "p").symlink_to(Path("..") / PREVIEW_DIR)
+    _wait_for(lambda: any(line.startswith("rebuilt") for line in server.drain()), "a rebuild")
+    time.sleep(1.5)
+    assert server.drain() == []

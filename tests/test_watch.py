@@ -372,6 +372,20 @@ def test_a_mistyped_language_stops_the_watch_at_once(
     )
 
 
+def test_a_link_into_the_output_starts_no_endless_rebuilds(
+    project: Path, watching: Running
+) -> None:
+    """`source/out -> ../output`: the folder each build writes, watched through a link,
+    started the next build, for ever (hundreds of builds a second)."""
+    (project / "source" / "out").symlink_to(Path("..") / "output")
+    assert until_done(watching)[0] == "changed: source/out"
+    time.sleep(1.5)
+    assert watching.drain() == []
+    add_word(project, "Kwoz")  # the rest is still watched
+    until_done(watching)
+    assert "Kwoz" in es_text(project)
+
+
 def test_a_new_language_folder_is_watched_too(project: Path, watching: Running) -> None:
     """`pipeline init` makes locales/LANG/LC_MESSAGES/: a later save in it is seen."""
     shutil.copytree(project / "locales" / "es", project / "locales" / "es_MX")
