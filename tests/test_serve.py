@@ -19,15 +19,12 @@ import pytest
 
 from conftest import CHROMIUM, CHROMIUM_ARGS, SLUG, Running, copy_project, new_language
 from pipeline.errors import CatalogError
-from pipeline.serve import PREVIEW_DIR
 from pipeline.po import parse_po, write_po
+from pipeline.serve import PREVIEW_DIR
 
 needs_chromium = pytest.mark.skipif(
     importlib.util.find_spec("playwright") is None or CHROMIUM is None,
     reason="the browser test needs the playwright package and Debian's chromium",
-)
-needs_watchfiles = pytest.mark.skipif(
-    importlib.util.find_spec("watchfiles") is None, reason="pipeline serve needs watchfiles"
 )
 
 
@@ -83,7 +80,6 @@ def _body_text(page: Any) -> str:
         return ""
 
 
-@needs_watchfiles
 @needs_chromium
 def test_preview_follows_the_translator_in_a_browser(
     project: Path, server: Server, tmp_path: Path
@@ -146,7 +142,6 @@ def test_preview_follows_the_translator_in_a_browser(
     assert not any("Traceback" in line for line in server.stderr), server.stderr
 
 
-@needs_watchfiles
 def test_serve_answers_http_and_stops_on_sigterm(project: Path, server: Server) -> None:
     url = _url(server)
     with urllib.request.urlopen(f"{url}es/{SLUG}.html", timeout=5) as response:
@@ -164,7 +159,6 @@ def test_serve_answers_http_and_stops_on_sigterm(project: Path, server: Server) 
     assert time.monotonic() - started < 5
 
 
-@needs_watchfiles
 def test_show_ids_marks_every_block_with_its_entry(project: Path) -> None:
     running = Server(project, "--port", "0", "--lang", "es", "--show-ids")
     try:
@@ -231,7 +225,6 @@ def _languages(project: Path, langs: str) -> None:
     config.write_text(text[:start] + langs + text[text.index("\n", start) :], "utf-8")
 
 
-@needs_watchfiles
 def test_every_language_is_previewed_whatever_its_threshold(project: Path) -> None:
     """A new translator sees their language: below the threshold it is a draft, linked
     from every menu and the front page, which says why; a configured language without
@@ -268,7 +261,6 @@ def test_every_language_is_previewed_whatever_its_threshold(project: Path) -> No
     assert not (project / "output").exists()
 
 
-@needs_watchfiles
 def test_serve_lang_previews_a_new_language_with_catalogs(project: Path) -> None:
     lang = new_language(project)
     subprocess.run([sys.executable, "-m", "pipeline", "init", lang], cwd=project, check=True)
@@ -307,7 +299,6 @@ def test_serve_lang_of_a_configured_language_without_catalogs_is_one_line(
     ]
 
 
-@needs_watchfiles
 def test_the_front_page_shows_why_nothing_was_built(project: Path) -> None:
     po = project / "locales" / "es" / "LC_MESSAGES" / f"{SLUG}.po"
     po.write_text(po.read_text("utf-8").replace('msgstr "', 'msgstr "<unterminated', 1) + '"\n')
