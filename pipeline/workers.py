@@ -224,10 +224,12 @@ class Pool:
     def started(self) -> bool:
         return bool(self._slots)
 
-    def start(self) -> None:
+    def start(self, tasks: int | None = None) -> None:
         """Start the workers now, so that they import their modules while this process
-        prepares their first tasks."""
-        while len(self._slots) < self.jobs:
+        prepares their first tasks: as many as `tasks` at most (each imports WeasyPrint:
+        two PDFs to make on a 64-core machine need two workers, not 64)."""
+        count = self.jobs if tasks is None else min(self.jobs, max(1, tasks))
+        while len(self._slots) < count:
             self._slots.append(_Slot(self.memory_mb, self.preload))
 
     def run(self, tasks: Sequence[Task[R]]) -> Iterator[Outcome[R]]:
@@ -248,7 +250,7 @@ class Pool:
         queue: list[Task[R]] = sorted(tasks, key=lambda t: (t.weight, t.key))  # pop(): heaviest
         if not queue:
             return
-        self.start()
+        self.start(len(queue))
         finished = False
         try:
             for index in range(len(self._slots)):

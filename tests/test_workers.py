@@ -157,3 +157,19 @@ def test_a_worker_that_died_between_tasks_is_replaced_before_it_is_given_one() -
         outcomes = list(pool.map([Pid("c"), Pid("d")]))
     assert all(o.failure is None for o in outcomes), [o.failure for o in outcomes]
     assert not {o.value for o in outcomes} & first
+
+
+def test_no_more_workers_start_than_there_are_tasks() -> None:
+    """Each worker imports WeasyPrint: two PDFs on a 64-core machine need two workers.
+    More tasks later start more, up to `jobs`."""
+    import multiprocessing
+
+    before = set(multiprocessing.active_children())
+    with Pool(8) as pool:
+        two = {o.value for o in pool.map([Pid("a"), Pid("b")])}
+        assert len(set(multiprocessing.active_children()) - before) == 2
+        pool.start(3)
+        assert len(set(multiprocessing.active_children()) - before) == 3
+        five = {o.value for o in pool.map([Pid(str(n)) for n in range(5)])}
+        assert len(set(multiprocessing.active_children()) - before) == 5
+    assert len(two) == 2 and five >= two and None not in five

@@ -230,13 +230,14 @@ def _settings(config: Config) -> str:
 
 def _start(pool: Pool, articles: list[ArticleRef], tasks: int) -> None:
     """Start the workers early, so that they import WeasyPrint while this process gates
-    and renders. When the `tasks` (one per language) will run in the workers, parse the
-    articles they need first, so that the workers inherit them; otherwise start at once."""
+    and renders: as many as the tasks to come (one per language, then two PDFs per
+    article's page). When the `tasks` will run in the workers, parse the articles they
+    need first, so that the workers inherit them; otherwise start at once."""
     if not pool.started:
         if tasks > 1 and pool.jobs > 1:
             for article in articles:
                 article.parsed()
-        pool.start()
+        pool.start(max(tasks, 2 * len(articles)))
 
 
 def _on_disk(config: Config, page: PageSummary) -> bool:
